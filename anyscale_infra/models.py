@@ -1,0 +1,54 @@
+"""The base of every args model: strict, frozen, and failing with the library's own error."""
+
+from __future__ import annotations
+
+from typing import Any, Union
+
+import pulumi
+import pydantic
+from pydantic import ConfigDict
+
+from anyscale_infra.errors import InvalidArgsError
+
+#: A string, or a Pulumi output that will resolve to one (e.g. another component's id).
+#: Format checks run on plain strings only; outputs are checked by the provider.
+StrInput = Union[str, pulumi.Output]
+
+
+class ArgsModel(pydantic.BaseModel):
+    """Typed, documented, validated arguments.
+
+    Unknown fields are errors (a typo must not be silently ignored), instances are
+    immutable, and every validation failure is an :class:`InvalidArgsError` naming the
+    field and the rule.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        arbitrary_types_allowed=True,
+        validate_default=True,
+        use_enum_values=False,
+    )
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except pydantic.ValidationError as exc:
+            raise InvalidArgsError.from_pydantic(type(self).__name__, exc) from None
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any):  # type: ignore[override]
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except pydantic.ValidationError as exc:
+            raise InvalidArgsError.from_pydantic(cls.__name__, exc) from None
+
+    def advisories(self) -> list[str]:
+        """Input Anyscale accepts but advises against; empty by default."""
+        return []
+
+
+def is_plain(value: Any) -> bool:
+    """True for a plain value we can check now; False for a Pulumi output."""
+    return not isinstance(value, pulumi.Output)
