@@ -32,6 +32,7 @@ _ORG_ID = re.compile(r"^org_[A-Za-z0-9]+$")
 _CLOUD_ID = re.compile(r"^cld_[A-Za-z0-9]+$")
 # AWS: sts:ExternalId is 2-1224 characters of [\w+=,.@:/-].
 _EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
+_EXTERNAL_ID_SHAPE = re.compile(r"^(org_[A-Za-z0-9]+)-(.+)$")
 _MEMORYDB_NAME = re.compile(r"^[a-z][a-z0-9-]{0,39}$")
 _NODE_TYPE = re.compile(r"^db\.[a-z0-9]+\.[a-z0-9]+$")
 # Anyscale cloud names: letters, digits, '-', '_' and '.', as the console accepts.
@@ -194,18 +195,19 @@ def check_external_id(value: str, org_id: str | None = None) -> str:
             f"external ID {value!r} must be 2 to 1224 characters of letters, digits and "
             "+=,.@:/-_ (AWS sts:ExternalId rule)"
         )
+    match = _EXTERNAL_ID_SHAPE.match(value)
     if not value.startswith("org_"):
         raise ValueError(
             f"external ID {value!r} must start with your Anyscale organization id and a hyphen "
             "(org_xxx-<random>); `anyscale cloud register` rejects any other"
         )
-    if org_id is not None and not value.startswith(f"{org_id}-"):
-        raise ValueError(
-            f"external ID {value!r} must start with the organization id {org_id} followed by a hyphen"
-        )
-    if "-" not in value or value.endswith("-"):
+    if match is None:
         raise ValueError(
             f"external ID {value!r} must be the organization id, a hyphen and a random string"
+        )
+    if org_id is not None and match.group(1) != org_id:
+        raise ValueError(
+            f"external ID {value!r} must start with the organization id {org_id} followed by a hyphen"
         )
     return value
 
