@@ -126,7 +126,9 @@ class AnyscaleNetworkArgs(ArgsModel):
     @classmethod
     def _coerce_subnets(cls, value: object) -> object:
         if isinstance(value, (list, tuple)):
-            return [ExistingSubnet(subnet_id=s) if isinstance(s, (str, pulumi.Output)) else s for s in value]
+            # Plain dicts, not models: pydantic then validates each item and reports the
+            # index of a bad one (existing_subnets.1.subnet_id).
+            return [{"subnet_id": s} if isinstance(s, (str, pulumi.Output)) else s for s in value]
         return value
 
     @field_validator("vpc_cidr")
@@ -432,6 +434,9 @@ class AnyscaleNetwork(pulumi.ComponentResource):
         if problems := args.plan_problems(azs):
             raise InvalidArgsError(type(args).__name__, problems)
         plans = args.plan(azs)
+        if args.known_availability_zones() is None:
+            # AZs came from the region: the subnet sizes were not known at __init__ time.
+            w.emit_advisories(self, _small_subnet_notes((p.key, p.cidr_block) for p in plans if p.cluster))
         private = self.private_network
         tags = args.tags
 

@@ -1,0 +1,286 @@
+"""Provider-shaped answers for the offline preview.
+
+The mock engine asks us two things: the state of every new resource, and the answer of
+every data source. We answer like the AWS provider would (``vpc-0…`` ids, ARNs in a fixed
+preview account, bucket names, AZs of the configured region), deterministically — every
+value derives from the resource URN — so a plan can be diffed between runs.
+
+Nothing here is real: :data:`PREVIEW_ACCOUNT_ID` is all zeros (not AWS's documentation
+placeholder ``123456789012``, which ``anyscale cloud register`` rejects), and every
+generated value is recorded in :attr:`PreviewMocks.generated` so the human output can mark
+it as a preview value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import string
+from collections.abc import Callable
+from typing import Any, Optional
+
+import pulumi
+
+PREVIEW_ACCOUNT_ID = "000000000000"
+PREVIEW_PARTITION = "aws"
+DEFAULT_REGION = "us-east-1"
+
+# Pulumi auto-names these resources "<logical name>-<7 hex>" when no name is given.
+_AUTONAMED: dict[str, str] = {
+    "aws:s3/bucket:Bucket": "bucket",
+    "aws:s3/bucketV2:BucketV2": "bucket",
+    "aws:iam/role:Role": "name",
+    "aws:iam/instanceProfile:InstanceProfile": "name",
+    "aws:iam/policy:Policy": "name",
+    "aws:ec2/securityGroup:SecurityGroup": "name",
+    "aws:memorydb/cluster:Cluster": "name",
+    "aws:memorydb/subnetGroup:SubnetGroup": "name",
+    "aws:memorydb/parameterGroup:ParameterGroup": "name",
+}
+
+# Ids AWS gives as "<prefix>-<17 hex>".
+_HEX_ID_PREFIX: dict[str, str] = {
+    "aws:ec2/vpc:Vpc": "vpc",
+    "aws:ec2/subnet:Subnet": "subnet",
+    "aws:ec2/internetGateway:InternetGateway": "igw",
+    "aws:ec2/natGateway:NatGateway": "nat",
+    "aws:ec2/eip:Eip": "eipalloc",
+    "aws:ec2/routeTable:RouteTable": "rtb",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": "rtbassoc",
+    "aws:ec2/vpcEndpoint:VpcEndpoint": "vpce",
+    "aws:ec2/securityGroup:SecurityGroup": "sg",
+    "aws:ec2/securityGroupRule:SecurityGroupRule": "sgrule",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "sgr",
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "sgr",
+    "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": "pcx",
+    "aws:ec2/networkAcl:NetworkAcl": "acl",
+    "aws:ec2/instance:Instance": "i",
+    "aws:efs/fileSystem:FileSystem": "fs",
+    "aws:efs/mountTarget:MountTarget": "fsmt",
+    "aws:efs/accessPoint:AccessPoint": "fsap",
+    "aws:ec2/launchTemplate:LaunchTemplate": "lt",
+}
+
+# ARN "<service>:<region?>:<account?>:<resource prefix>" per type; "{id}" is the resource id.
+_ARN_SHAPES: dict[str, tuple[str, bool, bool, str]] = {
+    "aws:ec2/vpc:Vpc": ("ec2", True, True, "vpc/{id}"),
+    "aws:ec2/subnet:Subnet": ("ec2", True, True, "subnet/{id}"),
+    "aws:ec2/internetGateway:InternetGateway": ("ec2", True, True, "internet-gateway/{id}"),
+    "aws:ec2/routeTable:RouteTable": ("ec2", True, True, "route-table/{id}"),
+    "aws:ec2/vpcEndpoint:VpcEndpoint": ("ec2", True, True, "vpc-endpoint/{id}"),
+    "aws:ec2/securityGroup:SecurityGroup": ("ec2", True, True, "security-group/{id}"),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": ("ec2", True, True, "security-group-rule/{id}"),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": ("ec2", True, True, "security-group-rule/{id}"),
+    "aws:ec2/eip:Eip": ("ec2", True, True, "elastic-ip/{id}"),
+    "aws:ec2/natGateway:NatGateway": ("ec2", True, True, "natgateway/{id}"),
+    "aws:efs/fileSystem:FileSystem": ("elasticfilesystem", True, True, "file-system/{id}"),
+    "aws:efs/accessPoint:AccessPoint": ("elasticfilesystem", True, True, "access-point/{id}"),
+    "aws:iam/role:Role": ("iam", False, True, "role{path}{name}"),
+    "aws:iam/instanceProfile:InstanceProfile": ("iam", False, True, "instance-profile{path}{name}"),
+    "aws:iam/policy:Policy": ("iam", False, True, "policy{path}{name}"),
+    "aws:kms/key:Key": ("kms", True, True, "key/{id}"),
+    "aws:memorydb/cluster:Cluster": ("memorydb", True, True, "cluster/{name}"),
+    "aws:memorydb/subnetGroup:SubnetGroup": ("memorydb", True, True, "subnetgroup/{name}"),
+    "aws:memorydb/parameterGroup:ParameterGroup": ("memorydb", True, True, "parametergroup/{name}"),
+    "aws:s3/bucket:Bucket": ("s3", False, False, "{bucket}"),
+    "aws:s3/bucketV2:BucketV2": ("s3", False, False, "{bucket}"),
+}
+
+# Sub-resources of an S3 bucket are identified by the bucket name.
+_BUCKET_KEYED = re.compile(r"^aws:s3/bucket[A-Za-z0-9]+:Bucket[A-Za-z0-9]+$")
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+class PreviewMocks(pulumi.runtime.Mocks):
+    """Deterministic, provider-shaped answers; remembers every value it made up."""
+
+    def __init__(self, region: Optional[str] = None) -> None:
+        self.region = region or DEFAULT_REGION
+        self.generated: set[str] = set()
+        self.unanswered_invokes: list[str] = []
+        self._invokes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+            "aws:index/getAvailabilityZones:getAvailabilityZones": self._availability_zones,
+            "aws:index/getRegion:getRegion": self._region,
+            "aws:index/getCallerIdentity:getCallerIdentity": self._caller_identity,
+            "aws:index/getPartition:getPartition": self._partition,
+        }
+
+    # -- values ---------------------------------------------------------------------------
+    def _made(self, value: str) -> str:
+        self.generated.add(value)
+        return value
+
+    def _hex_id(self, prefix: str, urn: str) -> str:
+        return self._made(f"{prefix}-0{_digest(urn)[:16]}")
+
+    def _arn(self, typ: str, ident: str, state: dict[str, Any]) -> Optional[str]:
+        shape = _ARN_SHAPES.get(typ)
+        if shape is None:
+            return None
+        service, regional, with_account, resource = shape
+        path = state.get("path") or "/"
+        resource = resource.format(
+            id=ident, name=state.get("name", ident), bucket=state.get("bucket", ident), path=path
+        )
+        region = self.region if regional else ""
+        account = PREVIEW_ACCOUNT_ID if with_account else ""
+        return f"arn:{PREVIEW_PARTITION}:{service}:{region}:{account}:{resource}"
+
+    # -- resources ------------------------------------------------------------------------
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict]:
+        urn = getattr(args, "urn", None) or f"{args.typ}::{args.name}"
+        state: dict[str, Any] = dict(args.inputs)
+        typ = args.typ
+
+        if args.resource_id:  # `import` / `get`: keep the caller's id.
+            return args.resource_id, state
+
+        name_key = _AUTONAMED.get(typ)
+        if name_key and not state.get(name_key) and not state.get(f"{name_key}Prefix"):
+            autoname = f"{args.name}-{_digest(urn)[:7]}"
+            state[name_key] = self._made(autoname.lower() if typ.startswith("aws:s3/") else autoname)
+
+        ident = self._resource_id(typ, urn, state)
+        state.update(self._computed(typ, urn, ident, state))
+        arn = self._arn(typ, ident, state)
+        if arn and "arn" not in state:
+            state["arn"] = self._made(arn)
+        return ident, state
+
+    def _resource_id(self, typ: str, urn: str, state: dict[str, Any]) -> str:
+        if typ in _HEX_ID_PREFIX:
+            return self._hex_id(_HEX_ID_PREFIX[typ], urn)
+        if typ in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
+            return state["bucket"]
+        if _BUCKET_KEYED.match(typ) and isinstance(state.get("bucket"), str):
+            return state["bucket"]
+        if typ == "aws:iam/rolePolicy:RolePolicy":
+            return f"{state.get('role')}:{state.get('name')}"
+        if typ == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            return self._made(f"{state.get('role')}-{_digest(urn)[:20]}")
+        if typ == "aws:efs/backupPolicy:BackupPolicy":
+            return str(state.get("fileSystemId"))
+        if typ == "aws:kms/key:Key":
+            h = _digest(urn)
+            return self._made(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}")
+        if isinstance(state.get("name"), str) and typ.startswith(("aws:iam/", "aws:memorydb/")):
+            return state["name"]
+        # Anything else (other providers, components of other libraries): a stable id.
+        return self._made(f"{typ.rsplit(':', 1)[-1].lower()}-{_digest(urn)[:12]}")
+
+    def _computed(self, typ: str, urn: str, ident: str, state: dict[str, Any]) -> dict[str, Any]:
+        h = _digest(urn, "computed")
+        if typ == "aws:ec2/vpc:Vpc":
+            return {
+                "defaultSecurityGroupId": self._hex_id("sg", urn + "#default-sg"),
+                "mainRouteTableId": self._hex_id("rtb", urn + "#main-rtb"),
+                "defaultRouteTableId": self._hex_id("rtb", urn + "#main-rtb"),
+                "ownerId": PREVIEW_ACCOUNT_ID,
+            }
+        if typ == "aws:ec2/subnet:Subnet":
+            az = str(state.get("availabilityZone") or "")
+            return {"availabilityZoneId": _zone_id(self.region, az[-1:] or "a"), "ownerId": PREVIEW_ACCOUNT_ID}
+        if typ == "aws:ec2/eip:Eip":
+            # 198.51.100.0/24 is TEST-NET-2: never a real address.
+            return {"allocationId": ident, "publicIp": self._made(f"198.51.100.{int(h[:2], 16) % 254 + 1}")}
+        if typ == "aws:ec2/vpcEndpoint:VpcEndpoint":
+            return {"prefixListId": self._hex_id("pl", urn), "state": "available"}
+        if typ == "aws:efs/fileSystem:FileSystem":
+            return {
+                "dnsName": self._made(f"{ident}.efs.{self.region}.amazonaws.com"),
+                "ownerId": PREVIEW_ACCOUNT_ID,
+                "sizeInBytes": [{"value": 6144, "valueInIa": 0, "valueInStandard": 6144}],
+            }
+        if typ == "aws:efs/mountTarget:MountTarget":
+            return {"ipAddress": self._made(f"10.0.{int(h[:2], 16)}.{int(h[2:4], 16) % 254 + 1}")}
+        if typ == "aws:iam/role:Role":
+            return {"uniqueId": self._made("AROA" + h[:17].upper()), "createDate": "2026-01-01T00:00:00Z"}
+        if typ == "aws:kms/key:Key":
+            return {"keyId": ident}
+        if typ == "aws:memorydb/cluster:Cluster":
+            address = self._made(f"clustercfg.{ident}.{h[:6]}.memorydb.{self.region}.amazonaws.com")
+            return {"clusterEndpoints": [{"address": address, "port": state.get("port", 6379)}]}
+        if typ in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
+            bucket = state["bucket"]
+            return {
+                "bucketDomainName": f"{bucket}.s3.amazonaws.com",
+                "bucketRegionalDomainName": f"{bucket}.s3.{self.region}.amazonaws.com",
+                "region": self.region,
+            }
+        if typ == "random:index/randomPassword:RandomPassword":
+            return {"result": self._made(_random_string(h, state)), "bcryptHash": "$2a$10$" + h[:53]}
+        if typ == "random:index/randomString:RandomString":
+            return {"result": self._made(_random_string(h, state))}
+        if typ == "random:index/randomId:RandomId":
+            size = int(state.get("byteLength") or 8)
+            return {"hex": self._made(h[: size * 2]), "dec": str(int(h[: size * 2], 16))}
+        return {}
+
+    # -- data sources ---------------------------------------------------------------------
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+        answer = self._invokes.get(args.token)
+        if answer is None:
+            self.unanswered_invokes.append(args.token)
+            return {}
+        return answer(args.args)
+
+    def _availability_zones(self, _: dict[str, Any]) -> dict[str, Any]:
+        letters = "abcd"
+        return {
+            "id": self.region,
+            "names": [f"{self.region}{x}" for x in letters],
+            "zoneIds": [_zone_id(self.region, x) for x in letters],
+            "groupNames": [self.region] * len(letters),
+            "state": "available",
+        }
+
+    def _region(self, args: dict[str, Any]) -> dict[str, Any]:
+        region = args.get("region") or args.get("name") or self.region
+        return {
+            "id": region,
+            "name": region,
+            "region": region,
+            "endpoint": f"ec2.{region}.amazonaws.com",
+            "description": f"preview region {region}",
+        }
+
+    def _caller_identity(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": PREVIEW_ACCOUNT_ID,
+            "accountId": PREVIEW_ACCOUNT_ID,
+            "arn": f"arn:aws:iam::{PREVIEW_ACCOUNT_ID}:user/anyscale-infra-preview",
+            "userId": "AIDAPREVIEWONLY000000",
+        }
+
+    def _partition(self, _: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": PREVIEW_PARTITION,
+            "partition": PREVIEW_PARTITION,
+            "dnsSuffix": "amazonaws.com",
+            "reverseDnsPrefix": "com.amazonaws",
+        }
+
+
+def _zone_id(region: str, letter: str) -> str:
+    parts = region.split("-")
+    short = parts[0] + "".join(p[0] for p in parts[1:-1]) + (parts[-1] if len(parts) > 1 else "")
+    return f"{short}-az{'abcdef'.find(letter) + 1 if letter in 'abcdef' else 1}"
+
+
+def _random_string(seed: str, state: dict[str, Any]) -> str:
+    """A random-looking string honoring length/special/upper/number like pulumi-random."""
+    alphabet = string.ascii_lowercase
+    if state.get("upper", True):
+        alphabet += string.ascii_uppercase
+    if state.get("numeric", state.get("number", True)):
+        alphabet += string.digits
+    length = int(state.get("length") or 16)
+    out, counter = [], 0
+    while len(out) < length:
+        block = _digest(seed, str(counter))
+        out.extend(alphabet[int(block[i : i + 2], 16) % len(alphabet)] for i in range(0, 64, 2))
+        counter += 1
+    return "".join(out[:length])
