@@ -160,6 +160,8 @@ class AnyscaleAwsCloud(pulumi.ComponentResource):
     memorydb_cluster_name: pulumi.Output[Optional[str]]
     anyscale_role_arn: pulumi.Output[str]
     instance_role_arn: pulumi.Output[str]
+    instance_role_name: pulumi.Output[str]
+    """Name of the node role (attach your own policies to it)."""
     instance_profile_arn: pulumi.Output[str]
     external_id: pulumi.Output[Optional[str]]
     """Secret; passed as ``--external-id``."""
@@ -240,6 +242,7 @@ class AnyscaleAwsCloud(pulumi.ComponentResource):
         self.bucket_arn = bucket.bucket_arn
         self.anyscale_role_arn = iam.anyscale_role_arn
         self.instance_role_arn = iam.instance_role_arn
+        self.instance_role_name = iam.instance_role_name
         self.instance_profile_arn = iam.instance_profile_arn
         self.external_id = iam.external_id
         self.region = pulumi.Output.from_input(

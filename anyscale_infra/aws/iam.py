@@ -312,7 +312,9 @@ class AnyscaleIamRoles(pulumi.ComponentResource):
             special=False,
             opts=w.child(self),
         )
-        return pulumi.Output.concat(args.org_id, "-", suffix.result)
+        # Secret explicitly, not only through RandomPassword's additional secret outputs
+        # (applied by the engine): the ID must stay masked in every output that embeds it.
+        return pulumi.Output.secret(pulumi.Output.concat(args.org_id, "-", suffix.result))
 
 
 def _profile_arn_for(role_arn: str) -> str:

@@ -224,7 +224,7 @@ class AnyscaleNetworkArgs(ArgsModel):
                         "subnets in the same availability zone",
                     )
                 )
-        cidrs = [(f"subnet {s.subnet_id}", s.cidr_block) for s in subnets if s.cidr_block]
+        cidrs = [(f"subnet {_subnet_key(s, i)}", s.cidr_block) for i, s in enumerate(subnets) if s.cidr_block]
         for problem in v.subnet_problems(self.existing_vpc_cidr, cidrs):  # type: ignore[arg-type]
             problems.append(FieldProblem("existing_subnets", problem))
         return problems
@@ -316,7 +316,7 @@ class AnyscaleNetworkArgs(ArgsModel):
                     "internet egress, so provide it yourself (transit gateway, proxy)"
                 )
         else:
-            cidr_subnets = ((str(s.subnet_id), s.cidr_block) for s in self.existing_subnets if s.cidr_block)
+            cidr_subnets = ((_subnet_key(s, i), s.cidr_block) for i, s in enumerate(self.existing_subnets) if s.cidr_block)
             notes += _small_subnet_notes(cidr_subnets)  # type: ignore[arg-type]
             if self.existing_vpc_cidr and ipaddress.IPv4Network(self.existing_vpc_cidr).prefixlen > c.RECOMMENDED_VPC_PREFIX_LENGTH:
                 notes.append(

@@ -13,6 +13,8 @@ RegisterResource request, so the monitor records them there.
 from __future__ import annotations
 
 import contextvars
+import functools
+import importlib.metadata
 import os
 import runpy
 import sys
@@ -265,6 +267,8 @@ def _unwrap_secrets(props: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         if isinstance(value, list):
             items = [unwrap(v) for v in value]
             return [v for v, _ in items], any(s for _, s in items)
+        if isinstance(value, float) and value.is_integer():
+            return int(value), False  # the wire carries every number as a float: 443, not 443.0
         return value, False
 
     plain: dict[str, Any] = {}
@@ -345,10 +349,23 @@ def _program_environment(project: Project) -> Iterator[None]:
         os.chdir(previous_cwd)
         if sys.path and sys.path[0] == directory:
             sys.path.pop(0)
+        installed = _installed_top_level_names()
         for module_name in set(sys.modules) - previous_modules:
             module_file = getattr(sys.modules[module_name], "__file__", None) or ""
-            if module_file.startswith(directory + os.sep):
+            # Only the program's own modules: not a package installed in the environment,
+            # even when it lives below the program (a venv inside the project, or this
+            # library's source tree for the root project).
+            if (
+                module_file.startswith(directory + os.sep)
+                and module_name.partition(".")[0] not in installed
+                and "site-packages" not in module_file
+            ):
                 del sys.modules[module_name]
+
+
+@functools.lru_cache(maxsize=1)
+def _installed_top_level_names() -> frozenset[str]:
+    return frozenset(importlib.metadata.packages_distributions())
 
 
 def _run_isolated(
@@ -412,7 +429,10 @@ def _program_error(exc: BaseException, log: _LogCapture) -> ProgramError:
         return ProgramError(str(root), "validation", details, root)
     if isinstance(root, pulumi.ConfigMissingError):
         return ProgramError(
-            f"{root} (set it in Pulumi.<stack>.yaml or pass --config {root.key}=VALUE)", "config", details, root
+            f"{' '.join(str(root).split())} (set it in Pulumi.<stack>.yaml or pass --config {root.key}=VALUE)",
+            "config",
+            details,
+            root,
         )
     if isinstance(root, pulumi.ConfigTypeError):
         return ProgramError(str(root), "config", details, root)

@@ -98,10 +98,12 @@ class PreviewMocks(pulumi.runtime.Mocks):
     """Deterministic, provider-shaped answers; remembers every value it made up."""
 
     def __init__(self, region: Optional[str] = None) -> None:
-        self.region = region or DEFAULT_REGION
+        self.default_region = region or DEFAULT_REGION
+        # Explicit `aws.Provider`s by URN: their resources and invokes use their region.
+        self.provider_regions: dict[str, str] = {}
         self.generated: set[str] = set()
         self.unanswered_invokes: list[str] = []
-        self._invokes: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+        self._invokes: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
             "aws:index/getAvailabilityZones:getAvailabilityZones": self._availability_zones,
             "aws:index/getRegion:getRegion": self._region,
             "aws:index/getCallerIdentity:getCallerIdentity": self._caller_identity,
@@ -116,7 +118,12 @@ class PreviewMocks(pulumi.runtime.Mocks):
     def _hex_id(self, prefix: str, urn: str) -> str:
         return self._made(f"{prefix}-0{_digest(urn)[:16]}")
 
-    def _arn(self, typ: str, ident: str, state: dict[str, Any]) -> Optional[str]:
+    def region_of(self, provider_ref: Optional[str]) -> str:
+        """The region of the provider a resource or invoke uses (``urn::id`` reference)."""
+        urn = (provider_ref or "").rpartition("::")[0]
+        return self.provider_regions.get(urn, self.default_region)
+
+    def _arn(self, typ: str, ident: str, state: dict[str, Any], region: str) -> Optional[str]:
         shape = _ARN_SHAPES.get(typ)
         if shape is None:
             return None
@@ -125,7 +132,7 @@ class PreviewMocks(pulumi.runtime.Mocks):
         resource = resource.format(
             id=ident, name=state.get("name", ident), bucket=state.get("bucket", ident), path=path
         )
-        region = self.region if regional else ""
+        region = region if regional else ""
         account = PREVIEW_ACCOUNT_ID if with_account else ""
         return f"arn:{PREVIEW_PARTITION}:{service}:{region}:{account}:{resource}"
 
@@ -134,6 +141,9 @@ class PreviewMocks(pulumi.runtime.Mocks):
         urn = getattr(args, "urn", None) or f"{args.typ}::{args.name}"
         state: dict[str, Any] = dict(args.inputs)
         typ = args.typ
+        region = self.region_of(args.provider)
+        if typ == "pulumi:providers:aws" and isinstance(state.get("region"), str):
+            self.provider_regions[urn] = state["region"]
 
         if args.resource_id:  # `import` / `get`: keep the caller's id.
             return args.resource_id, state
@@ -144,8 +154,8 @@ class PreviewMocks(pulumi.runtime.Mocks):
             state[name_key] = self._made(autoname.lower() if typ.startswith("aws:s3/") else autoname)
 
         ident = self._resource_id(typ, urn, state)
-        state.update(self._computed(typ, urn, ident, state))
-        arn = self._arn(typ, ident, state)
+        state.update(self._computed(typ, urn, ident, state, region))
+        arn = self._arn(typ, ident, state, region)
         if arn and "arn" not in state:
             state["arn"] = self._made(arn)
         return ident, state
@@ -171,7 +181,7 @@ class PreviewMocks(pulumi.runtime.Mocks):
         # Anything else (other providers, components of other libraries): a stable id.
         return self._made(f"{typ.rsplit(':', 1)[-1].lower()}-{_digest(urn)[:12]}")
 
-    def _computed(self, typ: str, urn: str, ident: str, state: dict[str, Any]) -> dict[str, Any]:
+    def _computed(self, typ: str, urn: str, ident: str, state: dict[str, Any], region: str) -> dict[str, Any]:
         h = _digest(urn, "computed")
         if typ == "aws:ec2/vpc:Vpc":
             return {
@@ -182,7 +192,7 @@ class PreviewMocks(pulumi.runtime.Mocks):
             }
         if typ == "aws:ec2/subnet:Subnet":
             az = str(state.get("availabilityZone") or "")
-            return {"availabilityZoneId": _zone_id(self.region, az[-1:] or "a"), "ownerId": PREVIEW_ACCOUNT_ID}
+            return {"availabilityZoneId": _zone_id(region, az[-1:] or "a"), "ownerId": PREVIEW_ACCOUNT_ID}
         if typ == "aws:ec2/eip:Eip":
             # 198.51.100.0/24 is TEST-NET-2: never a real address.
             return {"allocationId": ident, "publicIp": self._made(f"198.51.100.{int(h[:2], 16) % 254 + 1}")}
@@ -190,7 +200,7 @@ class PreviewMocks(pulumi.runtime.Mocks):
             return {"prefixListId": self._hex_id("pl", urn), "state": "available"}
         if typ == "aws:efs/fileSystem:FileSystem":
             return {
-                "dnsName": self._made(f"{ident}.efs.{self.region}.amazonaws.com"),
+                "dnsName": self._made(f"{ident}.efs.{region}.amazonaws.com"),
                 "ownerId": PREVIEW_ACCOUNT_ID,
                 "sizeInBytes": [{"value": 6144, "valueInIa": 0, "valueInStandard": 6144}],
             }
@@ -201,14 +211,14 @@ class PreviewMocks(pulumi.runtime.Mocks):
         if typ == "aws:kms/key:Key":
             return {"keyId": ident}
         if typ == "aws:memorydb/cluster:Cluster":
-            address = self._made(f"clustercfg.{ident}.{h[:6]}.memorydb.{self.region}.amazonaws.com")
+            address = self._made(f"clustercfg.{ident}.{h[:6]}.memorydb.{region}.amazonaws.com")
             return {"clusterEndpoints": [{"address": address, "port": state.get("port", 6379)}]}
         if typ in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
             bucket = state["bucket"]
             return {
                 "bucketDomainName": f"{bucket}.s3.amazonaws.com",
-                "bucketRegionalDomainName": f"{bucket}.s3.{self.region}.amazonaws.com",
-                "region": self.region,
+                "bucketRegionalDomainName": f"{bucket}.s3.{region}.amazonaws.com",
+                "region": region,
             }
         if typ == "random:index/randomPassword:RandomPassword":
             return {"result": self._made(_random_string(h, state)), "bcryptHash": "$2a$10$" + h[:53]}
@@ -225,20 +235,20 @@ class PreviewMocks(pulumi.runtime.Mocks):
         if answer is None:
             self.unanswered_invokes.append(args.token)
             return {}
-        return answer(args.args)
+        return answer(args.args, self.region_of(args.provider))
 
-    def _availability_zones(self, _: dict[str, Any]) -> dict[str, Any]:
+    def _availability_zones(self, _: dict[str, Any], region: str) -> dict[str, Any]:
         letters = "abcd"
         return {
-            "id": self.region,
-            "names": [f"{self.region}{x}" for x in letters],
-            "zoneIds": [_zone_id(self.region, x) for x in letters],
-            "groupNames": [self.region] * len(letters),
+            "id": region,
+            "names": [f"{region}{x}" for x in letters],
+            "zoneIds": [_zone_id(region, x) for x in letters],
+            "groupNames": [region] * len(letters),
             "state": "available",
         }
 
-    def _region(self, args: dict[str, Any]) -> dict[str, Any]:
-        region = args.get("region") or args.get("name") or self.region
+    def _region(self, args: dict[str, Any], provider_region: str) -> dict[str, Any]:
+        region = args.get("region") or args.get("name") or provider_region
         return {
             "id": region,
             "name": region,
@@ -247,7 +257,7 @@ class PreviewMocks(pulumi.runtime.Mocks):
             "description": f"preview region {region}",
         }
 
-    def _caller_identity(self, _: dict[str, Any]) -> dict[str, Any]:
+    def _caller_identity(self, _: dict[str, Any], __: str) -> dict[str, Any]:
         return {
             "id": PREVIEW_ACCOUNT_ID,
             "accountId": PREVIEW_ACCOUNT_ID,
@@ -255,7 +265,7 @@ class PreviewMocks(pulumi.runtime.Mocks):
             "userId": "AIDAPREVIEWONLY000000",
         }
 
-    def _partition(self, _: dict[str, Any]) -> dict[str, Any]:
+    def _partition(self, _: dict[str, Any], __: str) -> dict[str, Any]:
         return {
             "id": PREVIEW_PARTITION,
             "partition": PREVIEW_PARTITION,

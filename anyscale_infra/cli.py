@@ -1,0 +1,149 @@
+"""``anyscale-infra``: look at a Pulumi program offline (``preview``) and check it against
+Anyscale's requirements (``check``), with no Pulumi CLI, no credentials and no network.
+
+Exit codes: 0 success; 1 the program failed or ``check`` found a mandatory violation;
+2 bad input (usage, stack config, or arguments the library rejects).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import click
+from rich.console import Console
+
+from anyscale_infra.preview.engine import PreviewResult, ProgramError, run_program
+from anyscale_infra.preview.project import ProjectError, parse_overrides
+from anyscale_infra.preview.render import render, render_error
+
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+_program_dir = click.argument(
+    "program_dir", default=".", type=click.Path(file_okay=False, path_type=Path), metavar="[PROGRAM_DIR]"
+)
+_stack = click.option("--stack", "-s", help="Stack whose Pulumi.<stack>.yaml to read (default: the only one, else dev).")
+_config = click.option(
+    "--config", "-c", "config_pairs", multiple=True, metavar="KEY=VALUE",
+    help="Config override, as `pulumi config set` (repeatable); KEY without a namespace is the project's.",
+)
+_debug = click.option("--debug", is_flag=True, help="Show the full traceback when the program fails.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="anyscale-infra")
+def main() -> None:
+    """Offline preview and policy check of Pulumi programs that build Anyscale clouds."""
+
+
+@main.command()
+@_program_dir
+@_stack
+@_config
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (stable, diffable).")
+@click.option("--show-secrets", is_flag=True, help="Show secret config and outputs instead of masking them.")
+@_debug
+def preview(
+    program_dir: Path, stack: Optional[str], config_pairs: tuple[str, ...], as_json: bool, show_secrets: bool, debug: bool
+) -> None:
+    """Run PROGRAM_DIR (a Pulumi Python project) on the mock engine and show what it would
+    create, its outputs and the `anyscale cloud register` command."""
+    result = _run(program_dir, stack, config_pairs, debug)
+    if as_json:
+        click.echo(json.dumps(result.to_plan(show_secrets), indent=2, sort_keys=False, default=str))
+    else:
+        render(result, Console(), show_secrets=show_secrets)
+
+
+@main.command()
+@_program_dir
+@_stack
+@_config
+@click.option(
+    "--policy-config", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="JSON file of policy config ({policy id: {key: value}}), as for `pulumi preview --policy-pack-config`.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print violations as JSON.")
+@click.option("--sarif", is_flag=True, help="Print violations as SARIF 2.1.0 (code-scanning UIs).")
+@_debug
+def check(
+    program_dir: Path,
+    stack: Optional[str],
+    config_pairs: tuple[str, ...],
+    policy_config: Optional[Path],
+    as_json: bool,
+    sarif: bool,
+    debug: bool,
+) -> None:
+    """Run PROGRAM_DIR offline and check every resource against the policy pack in
+    `policies/` (the same rules `pulumi preview --policy-pack policies` runs)."""
+    from anyscale_infra.policy.runner import evaluate, to_sarif
+
+    result = _run(program_dir, stack, config_pairs, debug)
+    config: Optional[dict[str, Any]] = None
+    if policy_config is not None:
+        try:
+            config = json.loads(policy_config.read_text())
+        except json.JSONDecodeError as exc:
+            _fail(f"--policy-config {policy_config}: not valid JSON ({exc})", EXIT_BAD_INPUT)
+    violations = evaluate(policy_records(result), config)
+    mandatory = [v for v in violations if v.enforcement_level == "mandatory"]
+    if sarif:
+        click.echo(json.dumps(to_sarif(violations), indent=2))
+    elif as_json:
+        click.echo(json.dumps([v.to_dict() for v in violations], indent=2))
+    else:
+        console = Console()
+        for v in violations:
+            style = "bold red" if v.enforcement_level == "mandatory" else "bold yellow"
+            console.print(f"[{style}]{v.enforcement_level}[/] [bold]{v.policy_id}[/] {v.urn or '(stack)'}")
+            console.print(f"    {v.message}", markup=False, highlight=False)
+        console.print(
+            f"{len(result.resources)} resources checked: {len(mandatory)} mandatory and "
+            f"{len(violations) - len(mandatory)} advisory violation(s)"
+        )
+    if mandatory:
+        sys.exit(EXIT_FAILED)
+
+
+def policy_records(result: PreviewResult) -> list[dict[str, Any]]:
+    """Recorded resources in the shape the policy runner takes."""
+    return [
+        {
+            "urn": r.urn,
+            "type": r.type,
+            "name": r.name,
+            "props": r.inputs,
+            "parent": r.parent,
+            "provider": r.provider,
+            "protect": r.protect,
+            "dependencies": r.dependencies,
+        }
+        for r in result.resources
+    ]
+
+
+def _run(program_dir: Path, stack: Optional[str], config_pairs: tuple[str, ...], debug: bool) -> PreviewResult:
+    try:
+        return run_program(program_dir, stack=stack, config=parse_overrides(list(config_pairs)))
+    except ProjectError as exc:
+        _fail(str(exc), EXIT_BAD_INPUT)
+    except ProgramError as exc:
+        if debug:
+            click.echo(exc.details, err=True)
+        hint = "" if debug else "Run with --debug for the traceback."
+        code = EXIT_BAD_INPUT if exc.kind in ("validation", "config") else EXIT_FAILED
+        _fail(f"{program_dir}: {exc}", code, hint)
+    raise AssertionError("unreachable")
+
+
+def _fail(message: str, code: int, hint: str = "") -> None:
+    render_error(Console(stderr=True), message, hint)
+    sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

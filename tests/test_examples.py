@@ -1,0 +1,169 @@
+"""Every example (and the root project) previews offline with exit 0, and prints the exact
+register command. The values are the engine's deterministic preview values, derived from
+URNs: a change to one of these strings means a resource was renamed — and would be replaced
+by `pulumi up` — so look twice before updating them."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+import pytest
+from anyscale.commands.cloud_commands import register_cloud
+from click.testing import CliRunner
+
+from anyscale_infra.cli import main
+from anyscale_infra.preview import run_program
+
+ROOT = Path(__file__).resolve().parents[1]
+ORG = "org_previewOnly0000000000"
+
+
+def _command(*parts: str) -> str:
+    return " ".join(parts)
+
+
+EXPECTED = {
+    "examples/aws-direct": _command(
+        "anyscale cloud register --provider aws --name preview --region us-west-2",
+        "--vpc-id vpc-0d8d9ce85b0ad5b05",
+        "--subnet-ids subnet-0668785e623ee9104,subnet-044c28090a47a7019,subnet-053db0f73bc310796",
+        "--security-group-ids sg-05e59feb57dab5546",
+        "--cloud-storage-bucket-name s3://anyscale-bucket-e42cc71",
+        "--anyscale-iam-role-id arn:aws:iam::000000000000:role/anyscale-anyscale-role-afca7c2",
+        "--instance-iam-role-id arn:aws:iam::000000000000:role/anyscale-instance-role-fe55fb6",
+        "--file-storage-id fs-009081232173584bf",
+        f"--external-id {ORG}-TdmjFWCzdGjaV4OwOImKJtzooHGAz7Me",
+    ),
+    "examples/aws-private": _command(
+        "anyscale cloud register --provider aws --name preview --region us-east-1",
+        "--vpc-id vpc-0d1abda4eed711a8c",
+        "--subnet-ids subnet-0f5bc177eca3fc0a4,subnet-0a4df58a170e89aab,subnet-0b8f71ac7b31317fe",
+        "--security-group-ids sg-0639f91b643be891c",
+        "--cloud-storage-bucket-name s3://anyscale-bucket-84c2a9e",
+        "--anyscale-iam-role-id arn:aws:iam::000000000000:role/anyscale-anyscale-role-a73dc10",
+        "--instance-iam-role-id arn:aws:iam::000000000000:role/anyscale-instance-role-9f55a15",
+        "--file-storage-id fs-06d129cd180be3462",
+        "--memorydb-cluster-id anyscale-cluster-b074e70",
+        f"--external-id {ORG}-k4g73Ixth56PkXdC5hz79OAEk0Ret9lA",
+        "--private-network",
+    ),
+    "examples/aws-existing-vpc": _command(
+        "anyscale cloud register --provider aws --name preview --region eu-west-1",
+        "--vpc-id vpc-0a1b2c3d4e5f60001",
+        "--subnet-ids subnet-0a1b2c3d4e5f60011,subnet-0a1b2c3d4e5f60012",
+        "--security-group-ids sg-0c44b24f4907ebf6d",
+        "--cloud-storage-bucket-name s3://acme-ml-anyscale-data",
+        "--anyscale-iam-role-id arn:aws:iam::000000000000:role/anyscale-anyscale-role-22050df",
+        "--instance-iam-role-id arn:aws:iam::000000000000:role/anyscale-instance-role-59bc808",
+        "--file-storage-id fs-011f20bd43afa708d",
+        f"--external-id {ORG}-A6k9SHE0Kr91FO9qxn9R8jSh3vggAHxX",
+    ),
+    "examples/aws-scoped": _command(
+        "anyscale cloud register --provider aws --name preview --region us-west-2",
+        "--vpc-id vpc-05a3aa0a1173dbde6",
+        "--subnet-ids subnet-04c3c4ddcd347dc01,subnet-0b03db3a67270419b,subnet-01928b059bab2c148",
+        "--security-group-ids sg-0df770636e353c04a",
+        "--cloud-storage-bucket-name s3://anyscale-bucket-3437786",
+        "--anyscale-iam-role-id arn:aws:iam::000000000000:role/anyscale-anyscale-role-e5b93fb",
+        "--instance-iam-role-id arn:aws:iam::000000000000:role/anyscale-instance-role-4ee7baf",
+        "--file-storage-id fs-0ca07564186a2fe10",
+        f"--external-id {ORG}-kL07tx7L7ihT79gSUG1hfSbCMY6zcDjo",
+    ),
+    "examples/aws-in-your-program": _command(
+        # The region of the program's own provider (us-east-2), not the default one.
+        "anyscale cloud register --provider aws --name ml-preview --region us-east-2",
+        "--vpc-id vpc-01dc1ab441342fab6",
+        "--subnet-ids subnet-0962d0843ce63eabe,subnet-0b20f48f87ea0fc31",
+        "--security-group-ids sg-0d20fb18b65787d1d",
+        "--cloud-storage-bucket-name s3://anyscale-bucket-369eafb",
+        "--anyscale-iam-role-id arn:aws:iam::000000000000:role/anyscale-anyscale-role-57e394a",
+        "--instance-iam-role-id arn:aws:iam::000000000000:role/anyscale-instance-role-c486acc",
+        "--file-storage-id fs-003b70a7ea7a2d9ff",
+        f"--external-id {ORG}-FgTsg00Ck5GXAXv6qF2UH3VAxOt3VNqb",
+    ),
+    ".": _command(
+        "anyscale cloud register --provider aws --name preview --region us-west-2",
+        "--vpc-id vpc-0d74682fff68bfd4f",
+        "--subnet-ids subnet-07dad0bb531a0b0e1,subnet-018e8d116b183f901,subnet-019b3162a7d85ab10",
+        "--security-group-ids sg-05555e7b7955d972b",
+        "--cloud-storage-bucket-name s3://anyscale-bucket-fbf85c3",
+        "--anyscale-iam-role-id arn:aws:iam::000000000000:role/anyscale-anyscale-role-46b5790",
+        "--instance-iam-role-id arn:aws:iam::000000000000:role/anyscale-instance-role-25ac119",
+        "--file-storage-id fs-0e5d14cf774b0d38c",
+        f"--external-id {ORG}-TkdeZaeIL0qWrgeS6ZJBjpgh5ZUg6plI",
+    ),
+}
+
+PROGRAMS = sorted(EXPECTED)
+
+
+def test_every_example_directory_is_covered():
+    examples = {f"examples/{p.name}" for p in (ROOT / "examples").iterdir() if (p / "Pulumi.yaml").exists()}
+    assert examples == set(EXPECTED) - {"."}
+
+
+@pytest.fixture(scope="module")
+def previews():
+    return {program: run_program(ROOT / program) for program in PROGRAMS}
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_example_prints_the_exact_register_command(previews, program):
+    result = previews[program]
+    assert result.outputs["register_command"] == EXPECTED[program]
+    assert "register_command" in result.secret_outputs  # it carries the external ID
+    assert result.warnings == []
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_the_real_cli_accepts_each_example_command(previews, program):
+    argv = shlex.split(previews[program].outputs["register_command"])
+    params = register_cloud.make_context("register", argv[3:]).params
+    assert params["provider"] == "aws"
+    assert params["external_id"].startswith(ORG + "-")
+    assert "123456789012" not in previews[program].outputs["register_command"]
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_stateful_resources_are_protected(previews, program):
+    stateful = {"aws:s3/bucket:Bucket", "aws:efs/fileSystem:FileSystem", "aws:memorydb/cluster:Cluster"}
+    created = [r for r in previews[program].resources if r.type in stateful and r.parent]  # ours: in a component
+    assert created and all(r.protect for r in created)
+
+
+def test_private_example_is_private_with_memorydb(previews):
+    result = previews["examples/aws-private"]
+    assert result.outputs["register_args"]["--private-network"] is True
+    assert len(result.by_type("aws:ec2/natGateway:NatGateway")) >= 1
+    assert result.one("aws:memorydb/cluster:Cluster").inputs["tlsEnabled"] is True
+
+
+def test_scoped_example_uses_tag_scoped_statements(previews):
+    policy = next(
+        r for r in previews["examples/aws-scoped"].by_type("aws:iam/rolePolicy:RolePolicy")
+        if r.inputs["name"] == "Anyscale_IAM_Policy_Steady_State"
+    )
+    sids = {s.get("Sid") for s in json.loads(policy.inputs["policy"])["Statement"]}
+    assert {"DenyTaggingOnOtherInstances", "RestrictedInstanceStop", "RestrictedInstanceStart"} <= sids
+
+
+def test_existing_vpc_example_creates_no_network(previews):
+    result = previews["examples/aws-existing-vpc"]
+    assert result.by_type("aws:ec2/vpc:Vpc") == [] and result.by_type("aws:ec2/subnet:Subnet") == []
+    assert result.by_type("aws:s3/bucket:Bucket") == []
+
+
+def test_in_your_program_example_lands_everything_on_its_provider(previews):
+    result = previews["examples/aws-in-your-program"]
+    provider = result.one("pulumi:providers:aws")
+    ours = [r for r in result.resources if r.custom and r.type.startswith("aws:")]
+    assert ours and all(r.provider and r.provider.startswith(provider.urn + "::") for r in ours)
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_cli_preview_exits_zero(program):
+    outcome = CliRunner().invoke(main, ["preview", str(ROOT / program)])
+    assert outcome.exit_code == 0, outcome.output
+    assert "anyscale cloud register --provider aws" in outcome.output
