@@ -29,6 +29,9 @@ class ArgsModel(pydantic.BaseModel):
         arbitrary_types_allowed=True,
         validate_default=True,
         use_enum_values=False,
+        # Build validators on first use, not at import: `import anyscale_infra.aws` stays
+        # close to `import pulumi_aws` (benchmarks/run.py), and unused models cost nothing.
+        defer_build=True,
     )
 
     def __init__(self, /, **data: Any) -> None:

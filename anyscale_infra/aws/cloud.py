@@ -245,9 +245,8 @@ class AnyscaleAwsCloud(pulumi.ComponentResource):
         self.instance_role_name = iam.instance_role_name
         self.instance_profile_arn = iam.instance_profile_arn
         self.external_id = iam.external_id
-        self.region = pulumi.Output.from_input(
-            aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
-        )
+        # Output form: a synchronous invoke would block the program (see network.py).
+        self.region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
         register = pulumi.Output.all(
             name=args.cloud_name,
             region=self.region,

@@ -21,7 +21,6 @@ from typing import Optional
 
 import pulumi
 import pulumi_aws as aws
-import pulumi_random as random
 from pydantic import Field, field_validator, model_validator
 
 from anyscale_infra import constants as c
@@ -304,6 +303,9 @@ class AnyscaleIamRoles(pulumi.ComponentResource):
             return pulumi.Output.secret(args.external_id)
         if args.org_id is None:
             return pulumi.Output.from_input(None)
+        # Imported here: only a generated external ID needs pulumi-random (import time).
+        import pulumi_random as random
+
         # Generated once and kept in state: stable across `pulumi up`s. RandomPassword marks
         # its result secret; letters and digits only, well inside AWS's character set.
         suffix = random.RandomPassword(

@@ -10,8 +10,9 @@ networking, "Auto-assign Public IP" on.
 from __future__ import annotations
 
 import ipaddress
+import weakref
 from enum import Enum
-from typing import Optional
+from typing import Any, Optional
 
 import pulumi
 import pulumi_aws as aws
@@ -341,6 +342,10 @@ def _small_subnet_notes(subnets) -> list[str]:  # type: ignore[no-untyped-def]
     ]
 
 
+# Root stack resource -> provider -> AZ names. Weak keys: one entry per program run.
+_ZONES_BY_PROGRAM: "weakref.WeakKeyDictionary[Any, dict[Optional[int], list[str]]]" = weakref.WeakKeyDictionary()
+
+
 class AnyscaleNetwork(pulumi.ComponentResource):
     """VPC, subnets, internet gateway, route tables, NAT and S3 endpoint for an Anyscale cloud.
 
@@ -409,17 +414,28 @@ class AnyscaleNetwork(pulumi.ComponentResource):
             for index, s in enumerate(args.existing_subnets)
         }
 
+    def _region_zone_names(self) -> list[str]:
+        """The region's AZs, asked once per program and provider: subnet resource names
+        depend on them, so this invoke must be synchronous, and each synchronous invoke
+        blocks the whole program (benchmarks/: many clouds in one program)."""
+        provider = self.get_provider("aws:ec2/vpc:Vpc")
+        per_program = _ZONES_BY_PROGRAM.setdefault(pulumi.runtime.get_root_resource(), {})
+        key = id(provider) if provider is not None else None
+        if key not in per_program:
+            # Only AZs that need no opt-in (excludes Local and Wavelength Zones).
+            zones = aws.get_availability_zones(
+                state="available",
+                filters=[{"name": "opt-in-status", "values": ["opt-in-not-required"]}],
+                opts=pulumi.InvokeOptions(parent=self),
+            )
+            per_program[key] = list(zones.names)
+        return per_program[key]
+
     def _availability_zones(self, args: AnyscaleNetworkArgs) -> list[str]:
         known = args.known_availability_zones()
         if known is not None:
             return known
-        # Only AZs that need no opt-in (excludes Local and Wavelength Zones).
-        zones = aws.get_availability_zones(
-            state="available",
-            filters=[{"name": "opt-in-status", "values": ["opt-in-not-required"]}],
-            opts=pulumi.InvokeOptions(parent=self),
-        )
-        chosen = choose_availability_zones(zones.names, args.az_count)
+        chosen = choose_availability_zones(self._region_zone_names(), args.az_count)
         if len(chosen) < c.MIN_AVAILABILITY_ZONES:
             raise w.fail(
                 type(args).__name__,
@@ -520,11 +536,13 @@ class AnyscaleNetwork(pulumi.ComponentResource):
 
         endpoint_id: pulumi.Output[Optional[str]] = pulumi.Output.from_input(None)
         if args.enable_s3_gateway_endpoint:
-            region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
+            # The output form: a synchronous invoke blocks the program and costs time in
+            # proportion to everything already declared (benchmarks/: 10 clouds).
+            region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
             endpoint = aws.ec2.VpcEndpoint(
                 f"{name}-s3-endpoint",
                 vpc_id=vpc.id,
-                service_name=f"com.amazonaws.{region}.s3",
+                service_name=pulumi.Output.format("com.amazonaws.{0}.s3", region),
                 vpc_endpoint_type="Gateway",
                 route_table_ids=[rt.id for rt in route_tables],
                 tags=w.merge_tags(f"{name}-s3-endpoint", tags),
