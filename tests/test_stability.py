@@ -1,0 +1,122 @@
+"""Nothing holding data is ever replaced by surprise (issue: data safety).
+
+1. Snapshots of every example's URNs, protect flags and replacement-relevant inputs: a
+   change that renames a resource — so `pulumi up` would delete and recreate it — fails
+   here until it is deliberate (and carries an alias).
+2. Transitions: turning an optional part on, adding an AZ, or setting `cloud_id` keeps the
+   bucket, file system, MemoryDB and roles: same URN, same inputs that force replacement.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from anyscale_infra.aws import (
+    AnyscaleAwsCloud,
+    AnyscaleAwsCloudArgs,
+    AnyscaleNetworkArgs,
+    AnyscaleSecurityGroupArgs,
+)
+from anyscale_infra.preview import PreviewResult, run_function, run_program
+
+ROOT = Path(__file__).resolve().parents[1]
+PROGRAMS = ["."] + sorted(f"examples/{p.name}" for p in (ROOT / "examples").iterdir() if (p / "Pulumi.yaml").exists())
+
+# Inputs whose change makes the AWS provider replace the resource (forceNew in its schema),
+# for the resources whose replacement loses data or breaks a registered cloud.
+REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
+    "aws:s3/bucket:Bucket": ("bucket", "bucketPrefix", "objectLockEnabled"),
+    "aws:efs/fileSystem:FileSystem": ("creationToken", "encrypted", "kmsKeyId", "performanceMode", "availabilityZoneName"),
+    "aws:efs/mountTarget:MountTarget": ("fileSystemId", "subnetId", "ipAddress"),
+    "aws:memorydb/cluster:Cluster": ("name", "namePrefix", "subnetGroupName", "tlsEnabled", "kmsKeyArn", "port"),
+    "aws:kms/key:Key": ("customerMasterKeySpec", "keyUsage", "multiRegion"),
+    "aws:iam/role:Role": ("name", "namePrefix", "path"),
+    "aws:iam/instanceProfile:InstanceProfile": ("name", "namePrefix", "path"),
+    "aws:ec2/vpc:Vpc": ("cidrBlock", "instanceTenancy"),
+    "aws:ec2/subnet:Subnet": ("vpcId", "cidrBlock", "availabilityZone"),
+    "aws:ec2/securityGroup:SecurityGroup": ("name", "namePrefix", "vpcId", "description"),
+    "random:index/randomPassword:RandomPassword": ("length", "special", "upper", "lower", "numeric"),
+}
+STATEFUL = ("aws:s3/bucket:Bucket", "aws:efs/fileSystem:FileSystem", "aws:memorydb/cluster:Cluster", "aws:kms/key:Key")
+
+
+def shape(result: PreviewResult) -> list[dict[str, Any]]:
+    """What must not drift: every URN, its protect flag, and its replace-on-change inputs."""
+    rows = []
+    for r in result.resources:
+        row: dict[str, Any] = {"urn": r.urn, "protect": r.protect}
+        keys = REPLACE_ON_CHANGE.get(r.type, ())
+        row.update({k: r.inputs[k] for k in keys if k in r.inputs and k not in r.secret_inputs})
+        rows.append(row)
+    return rows
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_urns_and_replacement_inputs_match_the_snapshot(program, snapshot):
+    assert shape(run_program(ROOT / program)) == snapshot
+
+
+def cloud(**overrides: Any) -> PreviewResult:
+    def program() -> None:
+        AnyscaleAwsCloud(
+            "anyscale",
+            AnyscaleAwsCloudArgs(
+                cloud_name="prod",
+                org_id="org_previewOnly0000000000",
+                security_group=AnyscaleSecurityGroupArgs(ingress_cidr_blocks=["203.0.113.0/24"]),
+                **overrides,
+            ),
+        )
+
+    return run_function(program, config={"aws:region": "us-west-2"})
+
+
+def kept(before: PreviewResult, after: PreviewResult) -> list[str]:
+    """URNs of `before` that `after` would delete or replace (empty = nothing lost)."""
+    after_by_urn = {r.urn: r for r in after.resources}
+    lost = []
+    for r in before.resources:
+        twin = after_by_urn.get(r.urn)
+        if twin is None:
+            lost.append(f"deleted: {r.urn}")
+            continue
+        for key in REPLACE_ON_CHANGE.get(r.type, ()):
+            if r.inputs.get(key) != twin.inputs.get(key):
+                lost.append(f"replaced ({key}): {r.urn}")
+    return lost
+
+
+TWO_AZS = AnyscaleNetworkArgs(availability_zones=["us-west-2a", "us-west-2b"])
+THREE_AZS = AnyscaleNetworkArgs(availability_zones=["us-west-2a", "us-west-2b", "us-west-2c"])
+
+TRANSITIONS = {
+    "turn MemoryDB on": ({}, {"enable_memorydb": True}),
+    "set cloud_id (second phase)": ({}, {"cloud_id": "cld_previewOnly00000000000000"}),
+    "add an AZ (and its subnet)": ({"network": TWO_AZS}, {"network": THREE_AZS}),
+    "turn the services policy off": ({}, {"iam": {"enable_services_policy": False}}),
+    "add tags": ({}, {"tags": {"team": "ml"}}),
+}
+
+
+@pytest.mark.parametrize("change", sorted(TRANSITIONS))
+def test_transition_keeps_every_existing_resource(change):
+    before_args, after_args = TRANSITIONS[change]
+    before, after = cloud(**before_args), cloud(**after_args)
+    lost = kept(before, after)
+    if change == "turn the services policy off":
+        # The one resource this change is about; nothing else goes.
+        assert lost == [next(f"deleted: {r.urn}" for r in before.resources if r.name == "anyscale-services-policy")]
+    else:
+        assert lost == []
+    stateful_before = [r.urn for r in before.resources if r.type in STATEFUL]
+    assert stateful_before and all(urn in {r.urn for r in after.resources} for urn in stateful_before)
+
+
+def test_the_checker_itself_sees_a_replacement():
+    """A guard that cannot fail is no guard: a renamed bucket is reported."""
+    before = cloud()
+    after = cloud(bucket={"bucket_name": "acme-renamed-bucket"})
+    assert any("aws:s3/bucket:Bucket" in line and line.startswith("replaced (bucket)") for line in kept(before, after))
