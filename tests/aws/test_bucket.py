@@ -82,8 +82,7 @@ def test_existing_bucket_is_untouched_but_roles_get_access(preview):
     args = AnyscaleBucketArgs(existing_bucket_name="corp-anyscale-data", identity_policy_roles={"instance": "nodes"})
     result = preview(lambda: AnyscaleBucket("c", args))
     assert [r.type for r in result.resources if r.custom] == ["aws:iam/rolePolicy:RolePolicy"]
-    policy = json.loads(result.resources[-1].inputs["policy"] if result.resources[-1].custom else
-                        _one(result, "aws:iam/rolePolicy:RolePolicy").inputs["policy"])
+    policy = json.loads(result.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"])
     assert policy["Statement"][0]["Resource"] == "arn:aws:s3:::corp-anyscale-data"
 
 
