@@ -92,7 +92,7 @@ def check(
     violations = evaluate(policy_records(result), config)
     mandatory = [v for v in violations if v.enforcement_level == "mandatory"]
     if sarif:
-        click.echo(json.dumps(to_sarif(violations), indent=2))
+        click.echo(json.dumps(to_sarif(violations, artifact_uri=str(program_dir / "Pulumi.yaml")), indent=2))
     elif as_json:
         click.echo(json.dumps([v.to_dict() for v in violations], indent=2))
     else:
@@ -117,6 +117,8 @@ def policy_records(result: PreviewResult) -> list[dict[str, Any]]:
             "type": r.type,
             "name": r.name,
             "props": r.inputs,
+            "outputs": r.outputs,
+            "id": r.id,
             "parent": r.parent,
             "provider": r.provider,
             "protect": r.protect,

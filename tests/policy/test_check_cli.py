@@ -1,0 +1,79 @@
+"""`anyscale-infra check`: the pack's rules over the offline preview of a program."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from anyscale_infra.cli import EXIT_FAILED, main, policy_records
+from anyscale_infra.policy.runner import evaluate
+from anyscale_infra.preview import run_program
+
+ROOT = Path(__file__).resolve().parents[2]
+PROGRAMS = ["."] + sorted(f"examples/{p.name}" for p in (ROOT / "examples").iterdir() if (p / "Pulumi.yaml").exists())
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_every_example_passes_the_pack(program):
+    violations = evaluate(policy_records(run_program(ROOT / program)))
+    assert [v for v in violations if v.enforcement_level == "mandatory"] == []
+    if program != "examples/aws-in-your-program":  # its own VPC has no S3 endpoint: advisory
+        assert violations == []
+
+
+def test_scoped_example_passes_the_scoped_rule_with_its_cloud_id():
+    config = {"anyscale-aws-scoped-instance-actions": {"cloudId": "cld_previewOnly00000000000000"}}
+    records = policy_records(run_program(ROOT / "examples/aws-scoped"))
+    assert evaluate(records, config) == []
+    # ...and the direct example (first phase, `*` start/stop) would not.
+    direct = policy_records(run_program(ROOT / "examples/aws-direct"))
+    assert {v.policy_id for v in evaluate(direct, config)} == {"anyscale-aws-scoped-instance-actions"}
+
+
+@pytest.fixture
+def insecure_program(tmp_path: Path) -> Path:
+    (tmp_path / "Pulumi.yaml").write_text("name: insecure\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text(textwrap.dedent("""
+        import pulumi_aws as aws
+        aws.memorydb.Cluster("cache", node_type="db.t4g.small", acl_name="open-access", tls_enabled=False,
+                             num_replicas_per_shard=0)
+    """))
+    return tmp_path
+
+
+def test_check_exits_1_on_mandatory_violations(insecure_program):
+    out = CliRunner().invoke(main, ["check", str(insecure_program)])
+    assert out.exit_code == EXIT_FAILED
+    text = " ".join(out.output.split())
+    assert "mandatory anyscale-aws-memorydb-tls urn:pulumi:dev::insecure::aws:memorydb/cluster:Cluster::cache" in text
+    assert "mandatory anyscale-aws-memorydb-replicas" in text
+
+
+def test_check_json_and_sarif(insecure_program):
+    as_json = json.loads(CliRunner().invoke(main, ["check", str(insecure_program), "--json"]).output)
+    assert {v["policy_id"] for v in as_json} >= {"anyscale-aws-memorydb-tls", "anyscale-aws-memorydb-replicas"}
+    sarif = json.loads(CliRunner().invoke(main, ["check", str(insecure_program), "--sarif"]).output)
+    assert sarif["version"] == "2.1.0"
+    results = sarif["runs"][0]["results"]
+    tls = next(r for r in results if r["ruleId"] == "anyscale-aws-memorydb-tls")
+    assert tls["level"] == "error"
+    assert tls["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].endswith("::cache")
+    assert {r["id"] for r in sarif["runs"][0]["tool"]["driver"]["rules"]} >= {"anyscale-aws-memorydb-tls"}
+
+
+def test_check_passes_an_example_with_exit_0():
+    out = CliRunner().invoke(main, ["check", str(ROOT / "examples/aws-private")])
+    assert out.exit_code == 0, out.output
+    assert "0 mandatory and 0 advisory violation(s)" in " ".join(out.output.split())
+
+
+def test_policy_config_file(insecure_program, tmp_path):
+    config = tmp_path / "policy.json"
+    config.write_text(json.dumps({"anyscale-aws-memorydb-tls": "advisory", "anyscale-aws-memorydb-replicas": "disabled"}))
+    out = CliRunner().invoke(main, ["check", str(insecure_program), "--policy-config", str(config)])
+    assert out.exit_code == 0, out.output
+    assert "advisory anyscale-aws-memorydb-tls" in " ".join(out.output.split())
