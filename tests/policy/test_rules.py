@@ -177,3 +177,11 @@ def test_policies_can_be_driven_directly_with_the_sdk_args():
     args = ResourceValidationArgs("aws:memorydb/cluster:Cluster", {"tlsEnabled": False}, urn("aws:memorydb/cluster:Cluster", "m"), "m", options, None)
     memorydb_tls.validate(args, lambda message, urn=None: messages.append(message))
     assert messages and "TLS disabled" in messages[0]
+
+
+def test_the_docs_table_lists_every_rule_with_its_level():
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "policy-pack.md").read_text()
+    for policy in ALL_POLICIES:
+        assert f"| `{policy.name}` | {policy.enforcement_level.value} |" in text, policy.name
