@@ -219,6 +219,9 @@ def steady_state_policy(
     return _doc(statements)
 
 
+INSTANCE_ARNS = "arn:aws:ec2:*:*:instance/*"
+
+
 def _scoped_instance_statements(cloud_id: str) -> list[Statement]:
     """seed 004's tag-scoped replacements for ``InstanceStart``/``InstanceStop``.
 
@@ -236,7 +239,7 @@ def _scoped_instance_statements(cloud_id: str) -> list[Statement]:
             "Sid": "DenyTaggingOnOtherInstances",
             "Effect": "Deny",
             "Action": ["ec2:DeleteTags", "ec2:CreateTags"],
-            "Resource": "arn:aws:ec2:*:*:instance/*",
+            "Resource": INSTANCE_ARNS,
             "Condition": {
                 "StringNotEquals": {
                     f"aws:ResourceTag/{tag}": cloud_id,
@@ -248,14 +251,15 @@ def _scoped_instance_statements(cloud_id: str) -> list[Statement]:
             "Sid": "RestrictedInstanceStop",
             "Effect": "Allow",
             "Action": ["ec2:TerminateInstances", "ec2:StopInstances"],
-            "Resource": "*",
+            # Instances only (the seed writes `*`; these actions act on nothing else).
+            "Resource": INSTANCE_ARNS,
             "Condition": {"StringEquals": {f"aws:ResourceTag/{tag}": cloud_id}},
         },
         {
             "Sid": "RestrictedInstanceStart",
             "Effect": "Allow",
             "Action": "ec2:StartInstances",
-            "Resource": "*",
+            "Resource": INSTANCE_ARNS,
             "Condition": {"StringEquals": {f"aws:ResourceTag/{tag}": cloud_id}},
         },
         {
@@ -424,7 +428,8 @@ def bucket_policy(bucket_name: str, role_arns: Sequence[str]) -> Policy:
     return _doc(
         [
             {
-                "Sid": "allow-role-access",
+                # Letters and digits only: the IAM grammar for Sid (linted by parliament).
+                "Sid": "AllowRoleAccess",
                 "Effect": "Allow",
                 "Principal": {"AWS": list(role_arns)},
                 "Action": list(c.BUCKET_ROLE_ACTIONS),
