@@ -25,6 +25,7 @@ from anyscale_infra.aws.iam import AnyscaleIamRoles, AnyscaleIamRolesArgs
 from anyscale_infra.aws.memorydb import AnyscaleMemoryDb, AnyscaleMemoryDbArgs
 from anyscale_infra.aws.network import AnyscaleNetwork, AnyscaleNetworkArgs, NetworkingMode
 from anyscale_infra.aws.security_group import AnyscaleSecurityGroup, AnyscaleSecurityGroupArgs
+from anyscale_infra.egress import DeploymentKind, egress_allowlist
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
 from anyscale_infra.models import ArgsModel
 from anyscale_infra.register import AwsRegisterArgs
@@ -170,6 +171,9 @@ class AnyscaleAwsCloud(pulumi.ComponentResource):
     """The ``anyscale cloud register`` flags and values, in order (``True`` = bare flag)."""
     register_command: pulumi.Output[str]
     """The same as one shell-safe command (secret, as it carries the external ID)."""
+    egress_allowlist: pulumi.Output[list[dict[str, Any]]]
+    """Domains clusters must/should reach (seed 000), exact once ``cloud_id`` is set: feed
+    them to the proxy or firewall of a private network."""
 
     def __init__(
         self, name: str, args: AnyscaleAwsCloudArgs, opts: Optional[pulumi.ResourceOptions] = None
@@ -261,6 +265,8 @@ class AnyscaleAwsCloud(pulumi.ComponentResource):
             external_id=self.external_id,
             private_network=network.private_network,
         ).apply(lambda values: AwsRegisterArgs(**values))
+        # seed 000: what clusters must reach; private networks feed it to their proxy/firewall.
+        self.egress_allowlist = pulumi.Output.from_input(egress_allowlist(DeploymentKind.VM, cloud_id=args.cloud_id))
         self.register_args = register.apply(lambda r: r.flags())
         self.register_command = register.apply(lambda r: r.command())
         w.emit_advisories(self, args.advisories())
@@ -277,5 +283,6 @@ class AnyscaleAwsCloud(pulumi.ComponentResource):
                 "instance_profile_arn": self.instance_profile_arn,
                 "register_args": self.register_args,
                 "register_command": self.register_command,
+                "egress_allowlist": self.egress_allowlist,
             }
         )
