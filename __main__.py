@@ -28,3 +28,5 @@ pulumi.export("external_id", cloud.external_id)
 pulumi.export("register_args", cloud.register_args)
 pulumi.export("register_command", cloud.register_command)
 pulumi.export("egress_allowlist", cloud.egress_allowlist)
+if pulumi.Config().get_bool("exportDeployerPolicy"):
+    pulumi.export("deployer_policy", cloud.deployer_policy)

@@ -19,11 +19,12 @@ from pydantic import Field, field_validator, model_validator
 from anyscale_infra import constants as c
 from anyscale_infra import validation as v
 from anyscale_infra.aws import _component as w
-from anyscale_infra.aws.bucket import AnyscaleBucket, AnyscaleBucketArgs
+from anyscale_infra.aws.bucket import AnyscaleBucket, AnyscaleBucketArgs, BucketEncryption
 from anyscale_infra.aws.file_system import AnyscaleFileSystem, AnyscaleFileSystemArgs
 from anyscale_infra.aws.iam import AnyscaleIamRoles, AnyscaleIamRolesArgs
 from anyscale_infra.aws.memorydb import AnyscaleMemoryDb, AnyscaleMemoryDbArgs
-from anyscale_infra.aws.network import AnyscaleNetwork, AnyscaleNetworkArgs, NetworkingMode
+from anyscale_infra.aws.deployer_policy import deployer_policy
+from anyscale_infra.aws.network import AnyscaleNetwork, AnyscaleNetworkArgs, NatStrategy, NetworkingMode
 from anyscale_infra.aws.security_group import AnyscaleSecurityGroup, AnyscaleSecurityGroupArgs
 from anyscale_infra.egress import DeploymentKind, egress_allowlist
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
@@ -143,6 +144,27 @@ class AnyscaleAwsCloudArgs(ArgsModel):
             tags[c.CLOUD_ID_TAG_KEY] = self.cloud_id
         return tags
 
+    def deployer_policy(self, name: str, account_id: str = "*") -> dict[str, Any]:
+        """The least-privilege policy for whoever deploys this cloud as component ``name``
+        and registers it (see :func:`anyscale_infra.aws.deployer_policy.deployer_policy`)."""
+        network, bucket, iam = self.network, self.bucket, self.iam
+        return deployer_policy(
+            name_prefix=name,
+            account_id=account_id,
+            create_network=network.existing_vpc_id is None,
+            nat_gateways=network.networking is NetworkingMode.PRIVATE and network.nat is not NatStrategy.NONE,
+            s3_gateway_endpoint=network.enable_s3_gateway_endpoint,
+            create_security_group=self.security_group.existing_security_group_id is None,
+            create_bucket=bucket.existing_bucket_name is None,
+            bucket_name_prefix=bucket.existing_bucket_name or bucket.bucket_name,
+            create_file_system=self.enable_file_system and self.file_system.existing_file_system_id is None,
+            memorydb=self.enable_memorydb,
+            create_kms_key=bucket.encryption is BucketEncryption.SSE_KMS and bucket.kms_key_arn is None,
+            create_roles=iam.existing_anyscale_role_arn is None or iam.existing_instance_role_arn is None,
+            managed_policy_arns=iam.instance_role_managed_policy_arns,
+            role_path=iam.role_path,
+        )
+
     def advisories(self) -> list[str]:
         if not self.enable_file_system:
             return ["enable_file_system is off: Anyscale workspaces need EFS (seed 004)"]
@@ -171,6 +193,8 @@ class AnyscaleAwsCloud(pulumi.ComponentResource):
     """The ``anyscale cloud register`` flags and values, in order (``True`` = bare flag)."""
     register_command: pulumi.Output[str]
     """The same as one shell-safe command (secret, as it carries the external ID)."""
+    deployer_policy: pulumi.Output[dict[str, Any]]
+    """The least-privilege IAM policy to deploy and register this cloud (for a CI role)."""
     egress_allowlist: pulumi.Output[list[dict[str, Any]]]
     """Domains clusters must/should reach (seed 000), exact once ``cloud_id`` is set: feed
     them to the proxy or firewall of a private network."""
@@ -267,6 +291,7 @@ class AnyscaleAwsCloud(pulumi.ComponentResource):
         ).apply(lambda values: AwsRegisterArgs(**values))
         # seed 000: what clusters must reach; private networks feed it to their proxy/firewall.
         self.egress_allowlist = pulumi.Output.from_input(egress_allowlist(DeploymentKind.VM, cloud_id=args.cloud_id))
+        self.deployer_policy = pulumi.Output.from_input(args.deployer_policy(name))
         self.register_args = register.apply(lambda r: r.flags())
         self.register_command = register.apply(lambda r: r.command())
         w.emit_advisories(self, args.advisories())
