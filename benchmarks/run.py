@@ -64,6 +64,18 @@ def clouds_program(count: int) -> Callable[[], None]:
     return program
 
 
+def plain_vpcs(count: int) -> Callable[[], None]:
+    """As many bare resources as the clouds have: how the mock engine itself scales."""
+
+    def program() -> None:
+        import pulumi_aws as aws
+
+        for index in range(count):
+            aws.ec2.Vpc(f"vpc{index}", cidr_block="10.0.0.0/16", tags={"Name": f"vpc{index}"})
+
+    return program
+
+
 def fresh_interpreter(code: str) -> dict:
     # Bytecode caching on, as for an installed package (pip compiles what it installs; an
     # editable install and PYTHONDONTWRITEBYTECODE=1 would make us recompile every time).
@@ -113,6 +125,12 @@ def main() -> int:
     one = best_seconds(lambda: run_function(clouds_program(1), config=config), repeat)
     ten = best_seconds(lambda: run_function(clouds_program(10), config=config), repeat)
     report("10 clouds vs 1 cloud", ten / one, 10.5, f"{ten * 1000:.0f} ms vs {one * 1000:.0f} ms")
+    sdk_one = best_seconds(lambda: run_function(plain_vpcs(44), config=config), repeat)
+    sdk_ten = best_seconds(lambda: run_function(plain_vpcs(440), config=config), repeat)
+    print(
+        f"{'  reference: the SDK alone, 440 vs 44 VPCs':<42} {sdk_ten / sdk_one:6.2f}x  "
+        f"({sdk_ten * 1000:.0f} ms vs {sdk_one * 1000:.0f} ms)"
+    )
 
     fresh_interpreter(IMPORT_PROBE.format(module="anyscale_infra.aws", foreign=FOREIGN_SDKS))  # writes .pyc
     ours_import = [fresh_interpreter(IMPORT_PROBE.format(module="anyscale_infra.aws", foreign=FOREIGN_SDKS)) for _ in range(repeat)]

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any, Optional
 
 import pulumi
-import pulumi_aws as aws
 from pydantic import Field, field_validator, model_validator
 
 from anyscale_infra import constants as c
@@ -273,8 +272,7 @@ class AnyscaleAwsCloud(pulumi.ComponentResource):
         self.instance_role_name = iam.instance_role_name
         self.instance_profile_arn = iam.instance_profile_arn
         self.external_id = iam.external_id
-        # Output form: a synchronous invoke would block the program (see network.py).
-        self.region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        self.region = network.region  # one region lookup per cloud (network.py)
         register = pulumi.Output.all(
             name=args.cloud_name,
             region=self.region,

@@ -375,12 +375,17 @@ class AnyscaleNetwork(pulumi.ComponentResource):
     one): what EFS mount targets are keyed by, so none moves when the list changes."""
     private_network: bool
     """True in private (customer-defined) networking: register with ``--private-network``."""
+    region: pulumi.Output[str]
+    """The region of the provider the network is created with."""
 
     def __init__(
         self, name: str, args: AnyscaleNetworkArgs, opts: Optional[pulumi.ResourceOptions] = None
     ) -> None:
         super().__init__(w.type_token("AnyscaleNetwork"), name, None, opts)
         self.private_network = args.networking is NetworkingMode.PRIVATE
+        # The output form: a synchronous invoke blocks the program and costs time in
+        # proportion to everything already declared (benchmarks/: 10 clouds).
+        self.region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
         if args.existing_vpc_id is not None:
             self._use_existing(args)
         else:
@@ -536,13 +541,10 @@ class AnyscaleNetwork(pulumi.ComponentResource):
 
         endpoint_id: pulumi.Output[Optional[str]] = pulumi.Output.from_input(None)
         if args.enable_s3_gateway_endpoint:
-            # The output form: a synchronous invoke blocks the program and costs time in
-            # proportion to everything already declared (benchmarks/: 10 clouds).
-            region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
             endpoint = aws.ec2.VpcEndpoint(
                 f"{name}-s3-endpoint",
                 vpc_id=vpc.id,
-                service_name=pulumi.Output.format("com.amazonaws.{0}.s3", region),
+                service_name=pulumi.Output.format("com.amazonaws.{0}.s3", self.region),
                 vpc_endpoint_type="Gateway",
                 route_table_ids=[rt.id for rt in route_tables],
                 tags=w.merge_tags(f"{name}-s3-endpoint", tags),
