@@ -28,7 +28,7 @@ from anyscale_infra import validation as v
 from anyscale_infra.aws import _component as w
 from anyscale_infra.aws import policies
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
-from anyscale_infra.models import ArgsModel, StrInput
+from anyscale_infra.models import ArgsModel
 
 #: Length of the generated random part of the external ID.
 EXTERNAL_ID_SUFFIX_LENGTH = 32

@@ -19,7 +19,7 @@ from anyscale_infra import constants as c
 from anyscale_infra import validation as v
 from anyscale_infra.aws import _component as w
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
-from anyscale_infra.models import ArgsModel, StrInput, is_plain
+from anyscale_infra.models import ArgsModel, StrInput
 
 ANYWHERE = "0.0.0.0/0"
 

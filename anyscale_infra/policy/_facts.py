@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from pulumi_policy import PolicyResource
+from pulumi_policy import PolicyConfigSchema, PolicyResource
+
+from anyscale_infra import constants as c
 
 ALL_TRAFFIC = "-1"
+
+#: Config of the rules that need to recognize Anyscale's control-plane account.
+ACCOUNT_CONFIG = PolicyConfigSchema(
+    properties={"anyscaleAccountId": {"type": "string", "default": c.ANYSCALE_AWS_ACCOUNT_ID}}
+)
 WORLD = ("0.0.0.0/0", "::/0")
 
 
@@ -268,13 +275,18 @@ def cloud_subnets(resources: list[PolicyResource], vpc_subnets: list[PolicyResou
     return chosen or vpc_subnets
 
 
-def anyscale_roles(resources: Iterable[PolicyResource], account_id: str) -> list[PolicyResource]:
-    """Roles whose trust policy lets Anyscale's account assume them."""
+def trusted_roles(resources: Iterable[PolicyResource], trusts: Callable[[Mapping[str, Any]], bool]) -> list[PolicyResource]:
+    """Roles with an Allow trust statement for which ``trusts(statement)`` holds."""
     return [
         r
         for r in of_type(resources, "aws:iam/role:Role")
-        if any(allows(s) and trusts_account(s, account_id) for s in statements(policy_document(get(r.props, "assumeRolePolicy"))))
+        if any(allows(s) and trusts(s) for s in statements(policy_document(get(r.props, "assumeRolePolicy"))))
     ]
+
+
+def anyscale_roles(resources: Iterable[PolicyResource], account_id: str) -> list[PolicyResource]:
+    """Roles whose trust policy lets Anyscale's account assume them."""
+    return trusted_roles(resources, lambda s: trusts_account(s, account_id))
 
 
 def cloud_buckets(resources: list[PolicyResource], account_id: str) -> list[PolicyResource]:

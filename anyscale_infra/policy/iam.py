@@ -18,6 +18,7 @@ from pulumi_policy import (
 
 from anyscale_infra import constants as c
 from anyscale_infra.policy._facts import (
+    ACCOUNT_CONFIG,
     action_matches,
     actions,
     allows,
@@ -28,15 +29,13 @@ from anyscale_infra.policy._facts import (
     of_type,
     policy_document,
     statements,
+    trusted_roles,
     trusts_account,
     trusts_service,
 )
 
 ROLE = "aws:iam/role:Role"
 EC2 = "ec2.amazonaws.com"
-ACCOUNT_CONFIG = PolicyConfigSchema(
-    properties={"anyscaleAccountId": {"type": "string", "default": c.ANYSCALE_AWS_ACCOUNT_ID}}
-)
 
 
 def _trust_statements(args: ResourceValidationArgs) -> list[dict[str, Any]]:
@@ -145,11 +144,7 @@ def _scoped(args: ResourceValidationArgs, report: ReportViolation) -> None:
 
 
 def _ec2_roles(args: StackValidationArgs) -> list[Any]:
-    return [
-        r
-        for r in of_type(args.resources, ROLE)
-        if any(allows(s) and trusts_service(s, EC2) for s in statements(policy_document(get(r.props, "assumeRolePolicy"))))
-    ]
+    return trusted_roles(args.resources, lambda s: trusts_service(s, EC2))
 
 
 def _instance_profile(args: StackValidationArgs, report: ReportViolation) -> None:

@@ -11,7 +11,6 @@ from typing import Any, Optional
 
 from pulumi_policy import (
     EnforcementLevel,
-    PolicyConfigSchema,
     PolicyResource,
     ReportViolation,
     ResourceValidationArgs,
@@ -22,6 +21,7 @@ from pulumi_policy import (
 
 from anyscale_infra import constants as c
 from anyscale_infra.policy._facts import (
+    ACCOUNT_CONFIG,
     action_matches,
     actions,
     allows,
@@ -31,15 +31,13 @@ from anyscale_infra.policy._facts import (
     cloud_subnets,
     get,
     ident,
+    iter_policy_documents,
     of_type,
     policy_document,
     statements,
     subnets_by_vpc,
 )
 
-ACCOUNT_CONFIG = PolicyConfigSchema(
-    properties={"anyscaleAccountId": {"type": "string", "default": c.ANYSCALE_AWS_ACCOUNT_ID}}
-)
 ANYSCALE_ORIGIN = "https://*.anyscale.com"
 CORS_METHODS = ("GET", "PUT", "POST", "HEAD", "DELETE")
 EXPOSE_HEADERS = ("Accept-Ranges", "Content-Range", "Content-Length")
@@ -159,15 +157,13 @@ def _kms_keys(resources: list[PolicyResource], bucket: PolicyResource) -> list[s
 
 
 def _role_documents(resources: list[PolicyResource]) -> dict[str, list[dict[str, Any]]]:
-    """Role name -> its inline policy documents (RolePolicy and Role.inlinePolicies)."""
+    """Role name -> the policy documents it carries (RolePolicy, Role.inlinePolicies)."""
     documents: dict[str, list[dict[str, Any]]] = {}
-    for rp in of_type(resources, "aws:iam/rolePolicy:RolePolicy"):
-        if (doc := policy_document(get(rp.props, "policy"))) is not None:
-            documents.setdefault(str(get(rp.props, "role")), []).append(doc)
-    for role in of_type(resources, "aws:iam/role:Role"):
-        for inline in as_list(get(role.props, "inlinePolicies")):
-            if isinstance(inline, Mapping) and (doc := policy_document(inline.get("policy"))) is not None:
-                documents.setdefault(str(get(role.props, "name")), []).append(doc)
+    for resource, document in iter_policy_documents(resources):
+        if resource.resource_type == "aws:iam/rolePolicy:RolePolicy":
+            documents.setdefault(str(get(resource.props, "role")), []).append(document)
+        elif resource.resource_type == "aws:iam/role:Role":
+            documents.setdefault(str(get(resource.props, "name")), []).append(document)
     return documents
 
 
