@@ -9,7 +9,6 @@ from collections import Counter
 from typing import Any, Optional
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -191,4 +190,4 @@ def render_error(console: Console, message: str, hint: str = "") -> None:
         console.print(Text(hint, style="dim"), soft_wrap=True)
 
 
-__all__ = ["render", "render_error", "register_command_text", "escape"]
+__all__ = ["render", "render_error", "register_command_text"]
