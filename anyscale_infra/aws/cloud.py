@@ -165,9 +165,26 @@ class AnyscaleAwsCloudArgs(ArgsModel):
         )
 
     def advisories(self) -> list[str]:
+        notes: list[str] = []
         if not self.enable_file_system:
-            return ["enable_file_system is off: Anyscale workspaces need EFS (seed 004)"]
-        return []
+            notes.append("enable_file_system is off: Anyscale workspaces need EFS (seed 004)")
+        given = {
+            field: arn
+            for field, arn in (
+                ("iam.existing_anyscale_role_arn", self.iam.existing_anyscale_role_arn),
+                ("iam.existing_instance_role_arn", self.iam.existing_instance_role_arn),
+            )
+            if arn
+        }
+        if len(given) == 1:
+            (field, arn), = given.items()
+            account = arn.split(":")[4]
+            notes.append(
+                f"{field} is in account {account}; the other role is created in the account you deploy to, "
+                f"which must be {account} (`cloud register` rejects roles from two accounts): pin it with "
+                f'the provider setting aws:allowedAccountIds ["{account}"]'
+            )
+        return notes
 
 
 class AnyscaleAwsCloud(pulumi.ComponentResource):

@@ -16,6 +16,7 @@ import contextvars
 import functools
 import gc
 import importlib.metadata
+import json
 import os
 import runpy
 import sys
@@ -377,7 +378,7 @@ def _run_isolated(
     secret_keys: set[str],
     notes: list[str],
 ) -> PreviewResult:
-    mocks = PreviewMocks(region=config.get("aws:region"))
+    mocks = PreviewMocks(region=config.get("aws:region"), account_id=_pinned_account(config))
     monitor = _RecordingMonitor(mocks)
     log = _LogCapture()
     set_root_resource(None)  # type: ignore[arg-type]
@@ -408,6 +409,16 @@ def _run_isolated(
         generated_values=set(mocks.generated),
         component_outputs=dict(sorted(monitor.component_outputs.items())),
     )
+
+
+def _pinned_account(config: dict[str, str]) -> Optional[str]:
+    """The first of the AWS provider's ``allowedAccountIds``, if the program pins one."""
+    try:
+        allowed = json.loads(config.get("aws:allowedAccountIds", "[]"))
+    except ValueError:
+        return None
+    first = allowed[0] if isinstance(allowed, list) and allowed else None
+    return first if isinstance(first, str) and first.isdigit() and len(first) == 12 else None
 
 
 @contextmanager
@@ -457,12 +468,19 @@ def _program_error(exc: BaseException, log: _LogCapture) -> ProgramError:
 
 
 def _root_cause(exc: BaseException) -> BaseException:
-    """The first library/config error in the chain, else the innermost exception."""
+    """The first library/config error anywhere in the chain, else the innermost exception.
+
+    Both links are followed: the SDK re-raises RPC failures ``from`` themselves (a cycle)
+    and wraps errors raised inside an ``apply`` in a ValueError naming the input."""
+    wanted = (AnyscaleInfraError, pulumi.ConfigMissingError, pulumi.ConfigTypeError)
     seen: list[BaseException] = []
-    current: Optional[BaseException] = exc
-    while current is not None and current not in seen:
-        if isinstance(current, (AnyscaleInfraError, pulumi.ConfigMissingError, pulumi.ConfigTypeError)):
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop(0)
+        if any(current is s for s in seen):
+            continue
+        if isinstance(current, wanted):
             return current
         seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen[-1] if seen else exc
+        pending += [link for link in (current.__cause__, current.__context__) if link is not None]
+    return seen[-1]

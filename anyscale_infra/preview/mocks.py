@@ -97,8 +97,11 @@ def _digest(*parts: str) -> str:
 class PreviewMocks(pulumi.runtime.Mocks):
     """Deterministic, provider-shaped answers; remembers every value it made up."""
 
-    def __init__(self, region: Optional[str] = None) -> None:
+    def __init__(self, region: Optional[str] = None, account_id: Optional[str] = None) -> None:
         self.default_region = region or DEFAULT_REGION
+        # The account the program deploys to: the provider's `allowedAccountIds` when the
+        # program pins one (so ARNs match roles you bring from it), else the preview account.
+        self.account_id = account_id or PREVIEW_ACCOUNT_ID
         # Explicit `aws.Provider`s by URN: their resources and invokes use their region.
         self.provider_regions: dict[str, str] = {}
         self.generated: set[str] = set()
@@ -133,7 +136,7 @@ class PreviewMocks(pulumi.runtime.Mocks):
             id=ident, name=state.get("name", ident), bucket=state.get("bucket", ident), path=path
         )
         region = region if regional else ""
-        account = PREVIEW_ACCOUNT_ID if with_account else ""
+        account = self.account_id if with_account else ""
         return f"arn:{PREVIEW_PARTITION}:{service}:{region}:{account}:{resource}"
 
     # -- resources ------------------------------------------------------------------------
@@ -188,11 +191,11 @@ class PreviewMocks(pulumi.runtime.Mocks):
                 "defaultSecurityGroupId": self._hex_id("sg", urn + "#default-sg"),
                 "mainRouteTableId": self._hex_id("rtb", urn + "#main-rtb"),
                 "defaultRouteTableId": self._hex_id("rtb", urn + "#main-rtb"),
-                "ownerId": PREVIEW_ACCOUNT_ID,
+                "ownerId": self.account_id,
             }
         if typ == "aws:ec2/subnet:Subnet":
             az = str(state.get("availabilityZone") or "")
-            return {"availabilityZoneId": _zone_id(region, az[-1:] or "a"), "ownerId": PREVIEW_ACCOUNT_ID}
+            return {"availabilityZoneId": _zone_id(region, az[-1:] or "a"), "ownerId": self.account_id}
         if typ == "aws:ec2/eip:Eip":
             # 198.51.100.0/24 is TEST-NET-2: never a real address.
             return {"allocationId": ident, "publicIp": self._made(f"198.51.100.{int(h[:2], 16) % 254 + 1}")}
@@ -201,7 +204,7 @@ class PreviewMocks(pulumi.runtime.Mocks):
         if typ == "aws:efs/fileSystem:FileSystem":
             return {
                 "dnsName": self._made(f"{ident}.efs.{region}.amazonaws.com"),
-                "ownerId": PREVIEW_ACCOUNT_ID,
+                "ownerId": self.account_id,
                 "sizeInBytes": [{"value": 6144, "valueInIa": 0, "valueInStandard": 6144}],
             }
         if typ == "aws:efs/mountTarget:MountTarget":
@@ -259,9 +262,9 @@ class PreviewMocks(pulumi.runtime.Mocks):
 
     def _caller_identity(self, _: dict[str, Any], __: str) -> dict[str, Any]:
         return {
-            "id": PREVIEW_ACCOUNT_ID,
-            "accountId": PREVIEW_ACCOUNT_ID,
-            "arn": f"arn:aws:iam::{PREVIEW_ACCOUNT_ID}:user/anyscale-infra-preview",
+            "id": self.account_id,
+            "accountId": self.account_id,
+            "arn": f"arn:aws:iam::{self.account_id}:user/anyscale-infra-preview",
             "userId": "AIDAPREVIEWONLY000000",
         }
 

@@ -133,3 +133,18 @@ def test_bad_cloud_input_names_the_field(overrides, field, needle):
         AnyscaleAwsCloudArgs(**{**base, **overrides})
     assert field in info.value.fields, str(info.value)
     assert needle in str(info.value)
+
+
+def test_one_existing_role_warns_about_the_account(preview):
+    anyscale = "arn:aws:iam::210987654321:role/anyscale-cross-account"
+
+    def program():
+        cloud = AnyscaleAwsCloud("c", AnyscaleAwsCloudArgs(
+            cloud_name="prod", external_id=ORG + "-mine", security_group=SG,
+            iam=AnyscaleIamRolesArgs(existing_anyscale_role_arn=anyscale)))
+        pulumi.export("register_args", cloud.register_args)
+
+    # The provider pinned to the role's account: both roles land in it.
+    result = preview(program, config={"aws:allowedAccountIds": '["210987654321"]'})
+    assert result.outputs["register_args"]["--instance-iam-role-id"].startswith("arn:aws:iam::210987654321:role/")
+    assert any("must be 210987654321" in w and "aws:allowedAccountIds" in w for w in result.warnings)

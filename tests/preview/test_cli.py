@@ -96,3 +96,10 @@ def test_module_entry_point_runs(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["project"] == "anyscale-aws-direct"
+
+
+def test_errors_raised_inside_outputs_are_validation_errors_too():
+    """The register args are validated in an apply; the SDK wraps that error — still exit 2."""
+    out = invoke("preview", str(ROOT), "--config", "existingAnyscaleRoleArn=arn:aws:iam::210987654321:role/x")
+    assert out.exit_code == EXIT_BAD_INPUT
+    assert "must be in the same AWS account" in " ".join(out.output.split())
