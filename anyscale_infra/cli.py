@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional
 
 import click
 from rich.console import Console
@@ -80,8 +80,10 @@ def check(
 ) -> None:
     """Run PROGRAM_DIR offline and check every resource against the policy pack in
     `policies/` (the same rules `pulumi preview --policy-pack policies` runs)."""
-    from anyscale_infra.policy.runner import evaluate, to_sarif
-
+    try:
+        from anyscale_infra.policy.runner import evaluate, to_sarif
+    except ImportError as exc:
+        _fail(f"`check` needs the policy extra ({exc}): pip install 'anyscale-infra[policy]'", EXIT_BAD_INPUT)
     result = _run(program_dir, stack, config_pairs, debug)
     config: Optional[dict[str, Any]] = None
     if policy_config is not None:
@@ -139,10 +141,9 @@ def _run(program_dir: Path, stack: Optional[str], config_pairs: tuple[str, ...],
         hint = "" if debug else "Run with --debug for the traceback."
         code = EXIT_BAD_INPUT if exc.kind in ("validation", "config") else EXIT_FAILED
         _fail(f"{program_dir}: {exc}", code, hint)
-    raise AssertionError("unreachable")
 
 
-def _fail(message: str, code: int, hint: str = "") -> None:
+def _fail(message: str, code: int, hint: str = "") -> NoReturn:
     render_error(Console(stderr=True), message, hint)
     sys.exit(code)
 

@@ -77,3 +77,12 @@ def test_policy_config_file(insecure_program, tmp_path):
     out = CliRunner().invoke(main, ["check", str(insecure_program), "--policy-config", str(config)])
     assert out.exit_code == 0, out.output
     assert "advisory anyscale-aws-memorydb-tls" in " ".join(out.output.split())
+
+
+def test_check_without_the_policy_extra_says_how_to_install_it(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "anyscale_infra.policy.runner", None)  # import fails as if absent
+    out = CliRunner().invoke(main, ["check", str(ROOT / "examples/aws-direct")])
+    assert out.exit_code == 2
+    assert "pip install 'anyscale-infra[policy]'" in " ".join(out.output.split())
