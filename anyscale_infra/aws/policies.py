@@ -115,6 +115,7 @@ UNTAGGED_RUN_INSTANCES_RESOURCES = [
     "arn:aws:ec2:*:*:key-pair/*",
     "arn:aws:ec2:*:*:volume/*",
 ]
+SPOT_SERVICE_NAME = "spot.amazonaws.com"
 SPOT_SERVICE_LINKED_ROLE_ARN = (
     "arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot"
 )
@@ -209,11 +210,16 @@ def steady_state_policy(
             "Resource": "*",
         },
         {
+            # Only needed the first time Spot is used in the account (seed 004). The seed also
+            # lists iam:PutRolePolicy here, under the same iam:AWSServiceName condition: a key
+            # PutRolePolicy requests never carry, so that grant never applied (and AWS forbids
+            # editing a service-linked role's policies anyway). The CLI's own policy
+            # (aws_iam_policies.py, "CreateSpotRole") grants CreateServiceLinkedRole alone.
             "Sid": "CreateSpotServiceLinkedRole",
             "Effect": "Allow",
-            "Action": ["iam:CreateServiceLinkedRole", "iam:PutRolePolicy"],
+            "Action": "iam:CreateServiceLinkedRole",
             "Resource": SPOT_SERVICE_LINKED_ROLE_ARN,
-            "Condition": {"StringLike": {"iam:AWSServiceName": "spot.amazonaws.com"}},
+            "Condition": {"StringEquals": {"iam:AWSServiceName": SPOT_SERVICE_NAME}},
         },
     ]
     return _doc(statements)
@@ -236,9 +242,12 @@ def _scoped_instance_statements(cloud_id: str) -> list[Statement]:
     tag = c.CLOUD_ID_TAG_KEY
     return [
         {
+            # The seed's one Deny for CreateTags and DeleteTags, split in two that say what it
+            # means: ec2:CreateAction only exists on CreateTags requests (tagging as part of
+            # RunInstances), so for DeleteTags that half of the condition was always true.
             "Sid": "DenyTaggingOnOtherInstances",
             "Effect": "Deny",
-            "Action": ["ec2:DeleteTags", "ec2:CreateTags"],
+            "Action": "ec2:CreateTags",
             "Resource": INSTANCE_ARNS,
             "Condition": {
                 "StringNotEquals": {
@@ -246,6 +255,13 @@ def _scoped_instance_statements(cloud_id: str) -> list[Statement]:
                     "ec2:CreateAction": ["RunInstances", "StartInstances"],
                 }
             },
+        },
+        {
+            "Sid": "DenyUntaggingOnOtherInstances",
+            "Effect": "Deny",
+            "Action": "ec2:DeleteTags",
+            "Resource": INSTANCE_ARNS,
+            "Condition": {"StringNotEquals": {f"aws:ResourceTag/{tag}": cloud_id}},
         },
         {
             "Sid": "RestrictedInstanceStop",

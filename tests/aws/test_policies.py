@@ -45,8 +45,10 @@ SEED_STEADY_STATE = {
          "ec2:DescribePlacementGroups", "ec2:DescribePrefixLists", "ec2:DescribeReservedInstancesOfferings",
          "ec2:DescribeSpotInstanceRequests", "ec2:DescribeSpotPriceHistory"}, "*"),
     "EFSManagement": ({"elasticfilesystem:DescribeMountTargets"}, "*"),
+    # The seed also lists iam:PutRolePolicy, under a condition PutRolePolicy requests never
+    # carry (a grant that never applies): we grant what the statement means.
     "CreateSpotServiceLinkedRole": (
-        {"iam:CreateServiceLinkedRole", "iam:PutRolePolicy"},
+        {"iam:CreateServiceLinkedRole"},
         "arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot"),
 }
 # seed 004 "To use Services, attach the following policies".
@@ -152,6 +154,7 @@ def test_steady_state_extra_actions_are_only_the_verifiers():
     seed = set().union(*(a for a, _ in SEED_STEADY_STATE.values())) | {"iam:PassRole", "iam:GetInstanceProfile"}
     ours = filter_actions_from_policy_document(_steady())
     assert ours - seed == {"ec2:DescribeCapacityReservations"}
+    assert seed - ours == set()
     assert expected <= ours, f"verifier would warn: {expected - ours}"
 
 
@@ -183,12 +186,24 @@ def test_scoped_mode_replaces_instance_start_and_stop():
         assert sid in statements
 
 
-def test_scoped_deny_tagging_matches_seed():
-    statement = _by_sid(_steady(CLOUD_ID))["DenyTaggingOnOtherInstances"]
+def test_spot_service_linked_role_statement_grants_only_what_its_condition_can_apply_to():
+    statement = _by_sid(_steady())["CreateSpotServiceLinkedRole"]
     assert statement == {
+        "Sid": "CreateSpotServiceLinkedRole",
+        "Effect": "Allow",
+        "Action": "iam:CreateServiceLinkedRole",
+        "Resource": "arn:aws:iam::*:role/aws-service-role/spot.amazonaws.com/AWSServiceRoleForEC2Spot",
+        "Condition": {"StringEquals": {"iam:AWSServiceName": "spot.amazonaws.com"}},
+    }
+    assert "iam:PutRolePolicy" not in json.dumps(_steady())
+
+
+def test_scoped_deny_tagging_is_the_seeds_deny_split_per_action():
+    statements = _by_sid(_steady(CLOUD_ID))
+    assert statements["DenyTaggingOnOtherInstances"] == {
         "Sid": "DenyTaggingOnOtherInstances",
         "Effect": "Deny",
-        "Action": ["ec2:DeleteTags", "ec2:CreateTags"],
+        "Action": "ec2:CreateTags",
         "Resource": "arn:aws:ec2:*:*:instance/*",
         "Condition": {
             "StringNotEquals": {
@@ -196,6 +211,14 @@ def test_scoped_deny_tagging_matches_seed():
                 "ec2:CreateAction": ["RunInstances", "StartInstances"],
             }
         },
+    }
+    # ec2:CreateAction is never on a DeleteTags request (its StringNotEquals was always true).
+    assert statements["DenyUntaggingOnOtherInstances"] == {
+        "Sid": "DenyUntaggingOnOtherInstances",
+        "Effect": "Deny",
+        "Action": "ec2:DeleteTags",
+        "Resource": "arn:aws:ec2:*:*:instance/*",
+        "Condition": {"StringNotEquals": {"aws:ResourceTag/anyscale-cloud-id": CLOUD_ID}},
     }
 
 

@@ -58,11 +58,6 @@ ALLOWED: dict[tuple[str, str], str] = {
         "resources that do not exist before Anyscale launches them; in the scoped mode start/stop/terminate "
         "are limited to instance ARNs tagged with the cloud id."
     ),
-    ("steady_state", "UNKNOWN_CONDITION_FOR_ACTION"): (
-        "Seed 004 statements kept verbatim: CreateSpotServiceLinkedRole also lists iam:PutRolePolicy under "
-        "iam:AWSServiceName (a key PutRolePolicy requests lack, so it grants nothing more), and "
-        "DenyTaggingOnOtherInstances uses ec2:CreateAction in a Deny for DeleteTags too."
-    ),
     ("steady_state", "RESOURCE_MISMATCH"): (
         "AllowRunInstancesForUntaggedResources (seed 004): RunInstances is authorized on each resource it "
         "touches (image, snapshot, subnet, network interface, security group, key pair, volume), not only "
