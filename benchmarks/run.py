@@ -5,7 +5,7 @@
 1. preview of examples/aws-direct vs benchmarks/bare_aws_direct (the same 38 resources
    written directly with pulumi_aws)                               goal <= 1.2x
 2. one program with 10 clouds vs 1 cloud                            goal <= 10.5x (linear)
-3. `import anyscale_infra.aws` vs `import pulumi_aws` (fresh interpreters), and the check
+3. `from anyscale_infra.aws import AnyscaleAwsCloud` vs `import pulumi_aws` (fresh interpreters), and the check
    that importing the AWS part loads no GCP/Azure/Kubernetes SDK   goal ~= 1.0x
 4. peak memory of the 10-cloud preview (fresh interpreter)
 
@@ -32,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 from anyscale_infra.preview import run_function, run_program  # noqa: E402
 
 FOREIGN_SDKS = ("pulumi_gcp", "pulumi_azure_native", "pulumi_kubernetes", "pulumi_azure")
+#: What a user's program does: the components load on first use (anyscale_infra/aws/__init__.py).
+AWS_COMPONENTS_IMPORT = "from anyscale_infra.aws import AnyscaleAwsCloud"
 
 
 def best_seconds(action: Callable[[], object], repeat: int) -> float:
@@ -87,7 +89,7 @@ def fresh_interpreter(code: str) -> dict:
 IMPORT_PROBE = """
 import json, sys, time
 start = time.perf_counter()
-import {module}
+{module}
 elapsed = time.perf_counter() - start
 print(json.dumps({{"seconds": elapsed, "foreign": sorted(m for m in sys.modules if m.split('.')[0] in {foreign!r})}}))
 """
@@ -132,14 +134,14 @@ def main() -> int:
         f"({sdk_ten * 1000:.0f} ms vs {sdk_one * 1000:.0f} ms)"
     )
 
-    fresh_interpreter(IMPORT_PROBE.format(module="anyscale_infra.aws", foreign=FOREIGN_SDKS))  # writes .pyc
-    ours_import = [fresh_interpreter(IMPORT_PROBE.format(module="anyscale_infra.aws", foreign=FOREIGN_SDKS)) for _ in range(repeat)]
-    aws_import = [fresh_interpreter(IMPORT_PROBE.format(module="pulumi_aws", foreign=FOREIGN_SDKS)) for _ in range(repeat)]
+    fresh_interpreter(IMPORT_PROBE.format(module=AWS_COMPONENTS_IMPORT, foreign=FOREIGN_SDKS))  # writes .pyc
+    ours_import = [fresh_interpreter(IMPORT_PROBE.format(module=AWS_COMPONENTS_IMPORT, foreign=FOREIGN_SDKS)) for _ in range(repeat)]
+    aws_import = [fresh_interpreter(IMPORT_PROBE.format(module="import pulumi_aws", foreign=FOREIGN_SDKS)) for _ in range(repeat)]
     ours_s = min(r["seconds"] for r in ours_import)
     aws_s = min(r["seconds"] for r in aws_import)
     foreign = sorted({m for r in ours_import for m in r["foreign"]})
-    report("import anyscale_infra.aws vs pulumi_aws", ours_s / aws_s, 1.2, f"{ours_s * 1000:.0f} ms vs {aws_s * 1000:.0f} ms")
-    deps = [fresh_interpreter(IMPORT_PROBE.format(module="pulumi_aws, pydantic.fields", foreign=FOREIGN_SDKS)) for _ in range(repeat)]
+    report("import AWS components vs pulumi_aws", ours_s / aws_s, 1.2, f"{ours_s * 1000:.0f} ms vs {aws_s * 1000:.0f} ms")
+    deps = [fresh_interpreter(IMPORT_PROBE.format(module="import pulumi_aws, pydantic.fields", foreign=FOREIGN_SDKS)) for _ in range(repeat)]
     deps_s = min(r["seconds"] for r in deps)
     print(
         f"{'  of which pydantic (a required dependency)':<42} {(deps_s - aws_s) * 1000:.0f} ms; "

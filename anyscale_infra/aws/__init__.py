@@ -1,42 +1,70 @@
 """Pulumi components for an Anyscale cloud on AWS (install ``anyscale-infra[aws]``).
 
-One component per concern, plus :class:`AnyscaleAwsCloud` composing them all. Importing
-this package imports ``pulumi_aws`` and ``pulumi_random`` only: no GCP, Azure or
-Kubernetes SDK.
+One component per concern, plus :class:`AnyscaleAwsCloud` composing them all. The
+components import ``pulumi_aws`` (and ``pulumi_random`` for a generated external ID),
+never a GCP, Azure or Kubernetes SDK.
+
+The pure modules of this package — ``policies`` (IAM documents), ``iam_evaluator``,
+``deployer_policy``, ``planning`` — import no cloud SDK, so the policy pack and other
+tools can use them without ``pulumi_aws``: the component classes below are loaded on
+first use (PEP 562), not when ``anyscale_infra.aws`` is imported.
 """
 
-from anyscale_infra.aws.bucket import AnyscaleBucket, AnyscaleBucketArgs, BucketEncryption
-from anyscale_infra.aws.cloud import AnyscaleAwsCloud, AnyscaleAwsCloudArgs
-from anyscale_infra.aws.file_system import AnyscaleFileSystem, AnyscaleFileSystemArgs, ThroughputMode
-from anyscale_infra.aws.iam import AnyscaleIamRoles, AnyscaleIamRolesArgs
-from anyscale_infra.aws.memorydb import AnyscaleMemoryDb, AnyscaleMemoryDbArgs
-from anyscale_infra.aws.network import (
-    AnyscaleNetwork,
-    AnyscaleNetworkArgs,
-    ExistingSubnet,
-    NatStrategy,
-    NetworkingMode,
-)
-from anyscale_infra.aws.security_group import AnyscaleSecurityGroup, AnyscaleSecurityGroupArgs
+from __future__ import annotations
 
-__all__ = [
-    "AnyscaleAwsCloud",
-    "AnyscaleAwsCloudArgs",
-    "AnyscaleBucket",
-    "AnyscaleBucketArgs",
-    "AnyscaleFileSystem",
-    "AnyscaleFileSystemArgs",
-    "AnyscaleIamRoles",
-    "AnyscaleIamRolesArgs",
-    "AnyscaleMemoryDb",
-    "AnyscaleMemoryDbArgs",
-    "AnyscaleNetwork",
-    "AnyscaleNetworkArgs",
-    "AnyscaleSecurityGroup",
-    "AnyscaleSecurityGroupArgs",
-    "BucketEncryption",
-    "ExistingSubnet",
-    "NatStrategy",
-    "NetworkingMode",
-    "ThroughputMode",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Public name -> the module that defines it.
+_EXPORTS = {
+    "AnyscaleAwsCloud": "cloud",
+    "AnyscaleAwsCloudArgs": "cloud",
+    "AnyscaleBucket": "bucket",
+    "AnyscaleBucketArgs": "bucket",
+    "BucketEncryption": "bucket",
+    "AnyscaleFileSystem": "file_system",
+    "AnyscaleFileSystemArgs": "file_system",
+    "ThroughputMode": "file_system",
+    "AnyscaleIamRoles": "iam",
+    "AnyscaleIamRolesArgs": "iam",
+    "AnyscaleMemoryDb": "memorydb",
+    "AnyscaleMemoryDbArgs": "memorydb",
+    "AnyscaleNetwork": "network",
+    "AnyscaleNetworkArgs": "network",
+    "ExistingSubnet": "network",
+    "NatStrategy": "network",
+    "NetworkingMode": "network",
+    "AnyscaleSecurityGroup": "security_group",
+    "AnyscaleSecurityGroupArgs": "security_group",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))
+
+
+if TYPE_CHECKING:  # static type checkers and IDEs see the real names
+    from anyscale_infra.aws.bucket import AnyscaleBucket, AnyscaleBucketArgs, BucketEncryption
+    from anyscale_infra.aws.cloud import AnyscaleAwsCloud, AnyscaleAwsCloudArgs
+    from anyscale_infra.aws.file_system import AnyscaleFileSystem, AnyscaleFileSystemArgs, ThroughputMode
+    from anyscale_infra.aws.iam import AnyscaleIamRoles, AnyscaleIamRolesArgs
+    from anyscale_infra.aws.memorydb import AnyscaleMemoryDb, AnyscaleMemoryDbArgs
+    from anyscale_infra.aws.network import (
+        AnyscaleNetwork,
+        AnyscaleNetworkArgs,
+        ExistingSubnet,
+        NatStrategy,
+        NetworkingMode,
+    )
+    from anyscale_infra.aws.security_group import AnyscaleSecurityGroup, AnyscaleSecurityGroupArgs
