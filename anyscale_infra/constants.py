@@ -27,6 +27,8 @@ RECOMMENDED_SUBNET_PREFIX_LENGTH: Final = 24
 #: "Must provide >= 2 subnet"; the verifier also wants >= 2 availability zones.
 MIN_SUBNETS: Final = 2
 MIN_AVAILABILITY_ZONES: Final = 2
+#: AWS: the largest VPC CIDR block is a /16 (the smallest, /28, is below Anyscale's /24).
+AWS_LARGEST_VPC_PREFIX_LENGTH: Final = 16
 #: Default VPC CIDR: a /16, far above the recommended /20.
 DEFAULT_VPC_CIDR: Final = "10.0.0.0/16"
 #: Default number of availability zones for a new VPC (fewer if the region has fewer).
@@ -61,6 +63,8 @@ ECR_READ_ONLY_POLICY_NAME: Final = "AmazonEC2ContainerRegistryReadOnly"
 
 # --- MemoryDB (seed 004 "MemoryDB") ------------------------------------------------------
 DEFAULT_MEMORYDB_NODE_TYPE: Final = "db.t4g.small"
+#: The parameter-group setting, and the value seed 004 asks for.
+MEMORYDB_MAXMEMORY_PARAMETER: Final = "maxmemory-policy"
 MEMORYDB_MAXMEMORY_POLICY: Final = "allkeys-lru"
 MIN_MEMORYDB_REPLICAS_PER_SHARD: Final = 1
 

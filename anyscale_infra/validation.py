@@ -57,25 +57,91 @@ def check_cidr(value: str) -> ipaddress.IPv4Network:
         raise ValueError(f"{value!r} is not an IPv4 CIDR block like 10.0.0.0/16") from None
 
 
+# --- Rules shared by validation, component advisories and the policy pack -------------
+# Each returns the broken rule as a sentence (or nothing); callers add the subject (a field,
+# a resource) and decide the level. One rule, one place (seed 004 "Detailed Resource
+# Requirements").
+
+
+def cidr_too_small(
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network, max_prefix_length: int, kind: str, verb: str = "requires"
+) -> str | None:
+    """``10.0.0.0/25 is smaller than the /24 Anyscale requires for a VPC``, or None.
+
+    ``max_prefix_length``: the longest prefix still big enough (seed 004: a VPC >= /24,
+    recommended >= /20; a subnet >= /28, recommended >= /24); ``verb``: "requires" or
+    "recommends".
+    """
+    if network.prefixlen > max_prefix_length:
+        return f"{network} is smaller than the /{max_prefix_length} Anyscale {verb} for a {kind}"
+    return None
+
+
+def subnet_spread_problem(subnet_count: int, zones: Iterable[str] | None) -> str | None:
+    """seed 004 "must provide >= 2 subnet"; the verifier also wants them in >= 2 AZs.
+
+    ``zones``: the subnets' availability zones, None when they are not known.
+    """
+    wanted = (
+        f"Anyscale needs at least {c.MIN_SUBNETS} subnets in at least {c.MIN_AVAILABILITY_ZONES} "
+        "availability zones (seed 004)"
+    )
+    if subnet_count < c.MIN_SUBNETS:
+        return f"{wanted}, got {subnet_count} subnet{'' if subnet_count == 1 else 's'}"
+    distinct = sorted(set(zones)) if zones is not None else None
+    if distinct is not None and len(distinct) < c.MIN_AVAILABILITY_ZONES:
+        return f"{wanted}, got {subnet_count} subnets all in {', '.join(distinct) or 'no known zone'}"
+    return None
+
+
+def public_subnet_zone_problems(public_subnets: Iterable[tuple[str, str | None]]) -> list[tuple[str, list[str], str]]:
+    """seed 004 (direct networking): no two public subnets in the same availability zone.
+
+    ``public_subnets``: (label, availability zone) of each public subnet; unknown zones are
+    skipped. Returns (zone, labels of its public subnets, sentence) per broken zone.
+    """
+    by_zone: dict[str, list[str]] = {}
+    for label, zone in public_subnets:
+        if zone is not None:
+            by_zone.setdefault(zone, []).append(label)
+    problems = []
+    for zone, labels in sorted(by_zone.items()):
+        if len(labels) > 1:
+            count = "two" if len(labels) == 2 else str(len(labels))
+            problems.append(
+                (
+                    zone,
+                    labels,
+                    f"{count} public subnets in {zone} ({', '.join(labels)}); seed 004: no two public "
+                    "subnets in the same availability zone",
+                )
+            )
+    return problems
+
+
+def is_world(cidr: str) -> bool:
+    """True for a range that admits every address: ``0.0.0.0/0``, ``::/0`` (any spelling)."""
+    try:
+        return ipaddress.ip_network(cidr, strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
 def check_vpc_cidr(value: str) -> str:
     """seed 004: "The CIDR range must be greater than or equal to /24"."""
     network = check_cidr(value)
-    if network.prefixlen > c.MIN_VPC_PREFIX_LENGTH:
-        raise ValueError(
-            f"{value} is smaller than the /{c.MIN_VPC_PREFIX_LENGTH} Anyscale requires for a VPC"
-        )
-    if network.prefixlen < 16:
-        raise ValueError(f"{value} is larger than the /16 AWS allows for a VPC CIDR block")
+    if problem := cidr_too_small(network, c.MIN_VPC_PREFIX_LENGTH, "VPC"):
+        raise ValueError(problem)
+    if network.prefixlen < c.AWS_LARGEST_VPC_PREFIX_LENGTH:
+        raise ValueError(f"{value} is larger than the /{c.AWS_LARGEST_VPC_PREFIX_LENGTH} AWS allows for a VPC CIDR block")
     return str(network)
 
 
 def check_subnet_cidr(value: str) -> str:
     """seed 004: subnets "must be greater than or equal to /28"."""
     network = check_cidr(value)
-    if network.prefixlen > c.MIN_SUBNET_PREFIX_LENGTH:
-        raise ValueError(
-            f"{value} is smaller than the /{c.MIN_SUBNET_PREFIX_LENGTH} Anyscale requires for a subnet"
-        )
+    if problem := cidr_too_small(network, c.MIN_SUBNET_PREFIX_LENGTH, "subnet"):
+        raise ValueError(problem)
     return str(network)
 
 

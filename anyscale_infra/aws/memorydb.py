@@ -163,7 +163,7 @@ class AnyscaleMemoryDb(pulumi.ComponentResource):
             f"{name}-params",
             family=args.parameter_group_family,
             description="Anyscale: maxmemory-policy allkeys-lru",
-            parameters=[{"name": "maxmemory-policy", "value": c.MEMORYDB_MAXMEMORY_POLICY}],
+            parameters=[{"name": c.MEMORYDB_MAXMEMORY_PARAMETER, "value": c.MEMORYDB_MAXMEMORY_POLICY}],
             tags=w.merge_tags(f"{name}-params", args.tags),
             opts=w.child(self),
         )

@@ -196,35 +196,18 @@ class AnyscaleNetworkArgs(ArgsModel):
             if name in self.model_fields_set
         ]
         subnets = self.existing_subnets
-        if len(subnets) < c.MIN_SUBNETS:
-            problems.append(
-                FieldProblem(
-                    "existing_subnets",
-                    f"needs at least {c.MIN_SUBNETS} subnets with existing_vpc_id, got {len(subnets)} "
-                    "(seed 004: must provide >= 2 subnets)",
-                )
-            )
+        azs = [s.availability_zone for s in subnets]
+        known_azs = azs if subnets and all(azs) else None
+        if spread := v.subnet_spread_problem(len(subnets), known_azs):  # type: ignore[arg-type]
+            problems.append(FieldProblem("existing_subnets", spread))
         plain_ids = [s.subnet_id for s in subnets if isinstance(s.subnet_id, str)]
         if dups := v.duplicates(plain_ids):
             problems.append(FieldProblem("existing_subnets", f"lists {', '.join(dups)} more than once"))
-        azs = [s.availability_zone for s in subnets]
-        if subnets and all(azs):
-            if len(set(azs)) < c.MIN_AVAILABILITY_ZONES:
-                problems.append(
-                    FieldProblem(
-                        "existing_subnets",
-                        f"are all in {azs[0]}; Anyscale needs subnets in at least "
-                        f"{c.MIN_AVAILABILITY_ZONES} availability zones",
-                    )
-                )
-            elif self.networking is NetworkingMode.DIRECT and (dup_azs := v.duplicates(azs)):  # type: ignore[arg-type]
-                problems.append(
-                    FieldProblem(
-                        "existing_subnets",
-                        f"has two public subnets in {', '.join(dup_azs)}; seed 004: no two public "
-                        "subnets in the same availability zone",
-                    )
-                )
+        if self.networking is NetworkingMode.DIRECT:
+            # Direct networking registers public subnets only.
+            labelled = [(_subnet_key(s, i), s.availability_zone) for i, s in enumerate(subnets)]
+            for _, _, sentence in v.public_subnet_zone_problems(labelled):
+                problems.append(FieldProblem("existing_subnets", f"has {sentence}"))
         cidrs = [(f"subnet {_subnet_key(s, i)}", s.cidr_block) for i, s in enumerate(subnets) if s.cidr_block]
         for problem in v.subnet_problems(self.existing_vpc_cidr, cidrs):  # type: ignore[arg-type]
             problems.append(FieldProblem("existing_subnets", problem))
@@ -242,13 +225,9 @@ class AnyscaleNetworkArgs(ArgsModel):
         if not private and self.nat_subnet_cidrs is not None:
             problems.append(FieldProblem("nat_subnet_cidrs", "applies to private networking only"))
         if self.subnet_cidrs is not None:
-            if len(self.subnet_cidrs) < c.MIN_SUBNETS:
-                problems.append(
-                    FieldProblem(
-                        "subnet_cidrs",
-                        f"needs at least {c.MIN_SUBNETS} subnets in distinct AZs, got {len(self.subnet_cidrs)}",
-                    )
-                )
+            # One subnet per AZ key, so the AZs are distinct by construction.
+            if spread := v.subnet_spread_problem(len(self.subnet_cidrs), list(self.subnet_cidrs)):
+                problems.append(FieldProblem("subnet_cidrs", spread))
             if self.availability_zones is not None and set(self.availability_zones) != set(self.subnet_cidrs):
                 problems.append(
                     FieldProblem("availability_zones", "must name the same AZs as subnet_cidrs (or leave it out)")
@@ -302,12 +281,8 @@ class AnyscaleNetworkArgs(ArgsModel):
     def advisories(self) -> list[str]:
         notes: list[str] = []
         if self.existing_vpc_id is None:
-            prefix = ipaddress.IPv4Network(self.vpc_cidr).prefixlen
-            if prefix > c.RECOMMENDED_VPC_PREFIX_LENGTH:
-                notes.append(
-                    f"vpc_cidr {self.vpc_cidr} is smaller than the /{c.RECOMMENDED_VPC_PREFIX_LENGTH} "
-                    "Anyscale recommends (seed 004)"
-                )
+            if small := _recommended_vpc_size_problem(self.vpc_cidr):
+                notes.append(f"vpc_cidr {small} (seed 004)")
             azs = self.known_availability_zones()
             if azs is not None:
                 notes += _small_subnet_notes((p.key, p.cidr_block) for p in self.plan(azs) if p.cluster)
@@ -319,12 +294,13 @@ class AnyscaleNetworkArgs(ArgsModel):
         else:
             cidr_subnets = ((_subnet_key(s, i), s.cidr_block) for i, s in enumerate(self.existing_subnets) if s.cidr_block)
             notes += _small_subnet_notes(cidr_subnets)  # type: ignore[arg-type]
-            if self.existing_vpc_cidr and ipaddress.IPv4Network(self.existing_vpc_cidr).prefixlen > c.RECOMMENDED_VPC_PREFIX_LENGTH:
-                notes.append(
-                    f"existing_vpc_cidr {self.existing_vpc_cidr} is smaller than the "
-                    f"/{c.RECOMMENDED_VPC_PREFIX_LENGTH} Anyscale recommends (seed 004)"
-                )
+            if self.existing_vpc_cidr and (small := _recommended_vpc_size_problem(self.existing_vpc_cidr)):
+                notes.append(f"existing_vpc_cidr {small} (seed 004)")
         return notes
+
+
+def _recommended_vpc_size_problem(cidr: str) -> Optional[str]:
+    return v.cidr_too_small(ipaddress.IPv4Network(cidr), c.RECOMMENDED_VPC_PREFIX_LENGTH, "VPC", "recommends")
 
 
 def _subnet_key(subnet: ExistingSubnet, index: int) -> str:
@@ -334,12 +310,12 @@ def _subnet_key(subnet: ExistingSubnet, index: int) -> str:
 
 
 def _small_subnet_notes(subnets) -> list[str]:  # type: ignore[no-untyped-def]
-    return [
-        f"subnet {label} {cidr} is smaller than the /{c.RECOMMENDED_SUBNET_PREFIX_LENGTH} Anyscale "
-        "recommends (seed 004)"
-        for label, cidr in subnets
-        if ipaddress.IPv4Network(cidr).prefixlen > c.RECOMMENDED_SUBNET_PREFIX_LENGTH
-    ]
+    notes = []
+    for label, cidr in subnets:
+        small = v.cidr_too_small(ipaddress.IPv4Network(cidr), c.RECOMMENDED_SUBNET_PREFIX_LENGTH, "subnet", "recommends")
+        if small:
+            notes.append(f"subnet {label} {small} (seed 004)")
+    return notes
 
 
 # Root stack resource -> provider -> AZ names. Weak keys: one entry per program run.

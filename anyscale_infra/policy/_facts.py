@@ -24,7 +24,6 @@ ALL_TRAFFIC = "-1"
 ACCOUNT_CONFIG = PolicyConfigSchema(
     properties={"anyscaleAccountId": {"type": "string", "default": c.ANYSCALE_AWS_ACCOUNT_ID}}
 )
-WORLD = ("0.0.0.0/0", "::/0")
 
 
 def get(props: Mapping[str, Any], key: str, default: Any = None) -> Any:

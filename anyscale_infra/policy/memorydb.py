@@ -11,9 +11,11 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from anyscale_infra import constants as c
 from anyscale_infra.policy._facts import as_list, cloud_security_groups, get, ident, of_type, subnets_by_vpc
 
 CLUSTER = "aws:memorydb/cluster:Cluster"
+MAXMEMORY_POLICY = c.MEMORYDB_MAXMEMORY_PARAMETER
 
 
 def _tls(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -25,10 +27,12 @@ def _tls(args: ResourceValidationArgs, report: ReportViolation) -> None:
 def _replicas(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if args.resource_type != CLUSTER:
         return
-    replicas = get(args.props, "numReplicasPerShard", 1)
-    if isinstance(replicas, (int, float)) and replicas < 1:
+    # AWS's default is 1 replica per shard: a missing value is compliant.
+    replicas = get(args.props, "numReplicasPerShard", c.MIN_MEMORYDB_REPLICAS_PER_SHARD)
+    if isinstance(replicas, (int, float)) and replicas < c.MIN_MEMORYDB_REPLICAS_PER_SHARD:
         report(
-            f"MemoryDB cluster has {int(replicas)} replicas per shard; seed 004: at least 1 (2 nodes per shard; "
+            f"MemoryDB cluster has {int(replicas)} replicas per shard; seed 004: at least "
+            f"{c.MIN_MEMORYDB_REPLICAS_PER_SHARD} (2 nodes per shard; "
             "`cloud register` fails).",
             None,
         )
@@ -43,9 +47,9 @@ def _allkeys_lru(args: StackValidationArgs, report: ReportViolation) -> None:
         parameters = {
             p.get("name"): p.get("value") for p in as_list(get(group.props, "parameters")) if isinstance(p, dict)
         } if group else {}
-        if parameters.get("maxmemory-policy") != "allkeys-lru":
+        if parameters.get(MAXMEMORY_POLICY) != c.MEMORYDB_MAXMEMORY_POLICY:
             report(
-                f"MemoryDB cluster {cluster.name}'s parameter group does not set maxmemory-policy=allkeys-lru "
+                f"MemoryDB cluster {cluster.name}'s parameter group does not set {MAXMEMORY_POLICY}={c.MEMORYDB_MAXMEMORY_POLICY} "
                 "(seed 004; registration warns).",
                 cluster.urn,
             )

@@ -14,26 +14,29 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from anyscale_infra import constants as c
+from anyscale_infra import validation as v
 from anyscale_infra.policy._facts import get, network, of_type, subnets_by_vpc
 
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"
 
 
-def _prefix_rule(policy_id: str, resource_type: str, what: str, limit: int, level: EnforcementLevel, word: str, seed: str):
-    """A CIDR-size rule; the prefix length limit is configurable (`maxPrefixLength`)."""
+def _prefix_rule(policy_id: str, resource_type: str, kind: str, limit: int, level: EnforcementLevel, verb: str):
+    """A CIDR-size rule (the same :func:`validation.cidr_too_small` the args models use);
+    the prefix length limit is configurable (`maxPrefixLength`)."""
 
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
         if args.resource_type != resource_type:
             return
         block = network(get(args.props, "cidrBlock"))
         maximum = int(args.get_config().get("maxPrefixLength", limit))
-        if block is not None and block.prefixlen > maximum:
-            report(f"{what} {block} is smaller than the /{maximum} Anyscale {word} ({seed}).", None)
+        if block is not None and (problem := v.cidr_too_small(block, maximum, kind, verb)):
+            report(f"{problem} (seed 004).", None)
 
     return ResourceValidationPolicy(
         name=policy_id,
-        description=f"{what} CIDR must be /{limit} or larger: Anyscale {word} it ({seed}).",
+        description=f"{kind} CIDR must be /{limit} or larger: Anyscale {verb} it (seed 004).",
         validate=validate,
         enforcement_level=level,
         config_schema=PolicyConfigSchema(
@@ -43,31 +46,28 @@ def _prefix_rule(policy_id: str, resource_type: str, what: str, limit: int, leve
 
 
 vpc_min_size = _prefix_rule(
-    "anyscale-aws-vpc-min-size", VPC, "VPC", 24, EnforcementLevel.MANDATORY, "requires", "seed 004: VPC CIDR >= /24"
+    "anyscale-aws-vpc-min-size", VPC, "VPC", c.MIN_VPC_PREFIX_LENGTH, EnforcementLevel.MANDATORY, "requires"
 )
 vpc_recommended_size = _prefix_rule(
-    "anyscale-aws-vpc-recommended-size", VPC, "VPC", 20, EnforcementLevel.ADVISORY, "recommends",
-    "seed 004: recommend /20 or larger",
+    "anyscale-aws-vpc-recommended-size", VPC, "VPC", c.RECOMMENDED_VPC_PREFIX_LENGTH, EnforcementLevel.ADVISORY,
+    "recommends",
 )
 subnet_min_size = _prefix_rule(
-    "anyscale-aws-subnet-min-size", SUBNET, "subnet", 28, EnforcementLevel.MANDATORY, "requires",
-    "seed 004: subnets >= /28",
+    "anyscale-aws-subnet-min-size", SUBNET, "subnet", c.MIN_SUBNET_PREFIX_LENGTH, EnforcementLevel.MANDATORY,
+    "requires",
 )
 subnet_recommended_size = _prefix_rule(
-    "anyscale-aws-subnet-recommended-size", SUBNET, "subnet", 24, EnforcementLevel.ADVISORY, "recommends",
-    "seed 004: recommend /24 or larger",
+    "anyscale-aws-subnet-recommended-size", SUBNET, "subnet", c.RECOMMENDED_SUBNET_PREFIX_LENGTH,
+    EnforcementLevel.ADVISORY, "recommends",
 )
 
 
 def _two_azs(args: StackValidationArgs, report: ReportViolation) -> None:
     for vpc, subnets in subnets_by_vpc(args.resources).items():
-        zones = {get(s.props, "availabilityZone") for s in subnets} - {None}
-        if len(subnets) < 2 or (zones and len(zones) < 2):
-            report(
-                f"VPC {vpc} has {len(subnets)} subnet(s) in {len(zones)} availability zone(s); Anyscale needs at "
-                "least 2 subnets in different AZs (seed 004).",
-                subnets[0].urn,
-            )
+        zones = [get(s.props, "availabilityZone") for s in subnets]
+        known = zones if all(isinstance(z, str) for z in zones) else None
+        if problem := v.subnet_spread_problem(len(subnets), known):
+            report(f"VPC {vpc}: {problem}.", subnets[0].urn)
 
 
 subnets_in_two_azs = StackValidationPolicy(
@@ -81,15 +81,10 @@ subnets_in_two_azs = StackValidationPolicy(
 def _public_azs(args: StackValidationArgs, report: ReportViolation) -> None:
     for vpc, subnets in subnets_by_vpc(args.resources).items():
         public = [s for s in subnets if get(s.props, "mapPublicIpOnLaunch") is True]
-        zones = Counter(get(s.props, "availabilityZone") for s in public)
-        for zone, count in zones.items():
-            if zone is not None and count > 1:
-                second = [s for s in public if get(s.props, "availabilityZone") == zone][1]
-                report(
-                    f"VPC {vpc} has {count} public subnets in {zone}; seed 004 (direct networking): no two "
-                    "public subnets in the same availability zone.",
-                    second.urn,
-                )
+        by_label = {s.name: s for s in public}
+        labelled = [(s.name, get(s.props, "availabilityZone")) for s in public]
+        for _, labels, sentence in v.public_subnet_zone_problems(labelled):
+            report(f"VPC {vpc} has {sentence}.", by_label[labels[1]].urn)
 
 
 public_subnets_distinct_azs = StackValidationPolicy(

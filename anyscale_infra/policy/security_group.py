@@ -14,14 +14,18 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from anyscale_infra import constants as c
+from anyscale_infra.validation import is_world
 from anyscale_infra.policy._facts import (
-    WORLD,
     SgRule,
     cloud_security_groups,
     ident,
     of_type,
     security_group_rules,
 )
+
+#: The inbound ports the verifier expects (more triggers its "may not be safe" warning).
+EXPECTED_PORTS = sorted(c.VERIFIER_EXPECTED_INGRESS_PORTS, reverse=True)  # [443, 22]
 
 GroupCheck = Callable[[PolicyResource, list[SgRule], dict], "str | None"]
 
@@ -55,10 +59,10 @@ def _self_ingress(group: PolicyResource, rules: list[SgRule], _: dict) -> "str |
 
 
 def _https(group: PolicyResource, rules: list[SgRule], _: dict) -> "str | None":
-    if any(r.ingress and r.from_port == 443 for r in rules):  # the verifier looks at FromPort only
+    if any(r.ingress and r.from_port == c.HTTPS_PORT for r in rules):  # the verifier looks at FromPort only
         return None
     return (
-        f"security group {group.name} has no inbound rule for port 443: the Anyscale console, job "
+        f"security group {group.name} has no inbound rule for port {c.HTTPS_PORT}: the Anyscale console, job "
         "submission and dashboards cannot reach clusters (seed 004; `cloud register` warns)."
     )
 
@@ -74,7 +78,8 @@ def _self_egress(group: PolicyResource, rules: list[SgRule], _: dict) -> "str | 
 
 
 def _egress_all(group: PolicyResource, rules: list[SgRule], _: dict) -> "str | None":
-    if any(not r.ingress and r.all_traffic and "0.0.0.0/0" in r.cidrs for r in rules):
+    # IPv4 egress to everywhere (the control plane and users are reached over IPv4).
+    if any(not r.ingress and r.all_traffic and any(is_world(x) and ":" not in x for x in r.cidrs) for r in rules):
         return None
     return (
         f"security group {group.name} does not allow all outbound traffic: clusters report to users and "
@@ -83,7 +88,7 @@ def _egress_all(group: PolicyResource, rules: list[SgRule], _: dict) -> "str | N
 
 
 def _ingress_ports(group: PolicyResource, rules: list[SgRule], config: dict) -> "str | None":
-    allowed = set(config.get("allowedPorts", [443, 22]))
+    allowed = set(config.get("allowedPorts", EXPECTED_PORTS))
     opened = {p for r in rules if r.ingress and not r.self_reference for p in r.ports}
     extra = sorted(opened - allowed)
     if any(r.ingress and r.all_traffic and not r.self_reference for r in rules):
@@ -98,9 +103,11 @@ def _ingress_ports(group: PolicyResource, rules: list[SgRule], config: dict) -> 
 
 
 def _ssh_world(group: PolicyResource, rules: list[SgRule], _: dict) -> "str | None":
-    if any(r.ingress and r.covers_port(22) and any(c in WORLD for c in r.cidrs) for r in rules):
+    # IPv4 and IPv6 alike: ::/0 is as open as 0.0.0.0/0.
+    world = sorted({x for r in rules if r.ingress and r.covers_port(c.SSH_PORT) for x in r.cidrs if is_world(x)})
+    if world:
         return (
-            f"security group {group.name} opens SSH (22) to the whole internet; seed 004: SSH can be "
+            f"security group {group.name} opens SSH ({c.SSH_PORT}) to the whole internet ({', '.join(world)}); seed 004: SSH can be "
             "restricted to your CIDR blocks or removed."
         )
     return None
@@ -136,7 +143,7 @@ sg_ingress_ports = StackValidationPolicy(
     validate=_per_cloud_group(_ingress_ports),
     enforcement_level=EnforcementLevel.ADVISORY,
     config_schema=PolicyConfigSchema(
-        properties={"allowedPorts": {"type": "array", "items": {"type": "integer"}, "default": [443, 22]}}
+        properties={"allowedPorts": {"type": "array", "items": {"type": "integer"}, "default": EXPECTED_PORTS}}
     ),
 )
 sg_ssh_not_world_open = StackValidationPolicy(

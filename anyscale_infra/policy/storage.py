@@ -38,9 +38,10 @@ from anyscale_infra.policy._facts import (
     subnets_by_vpc,
 )
 
-ANYSCALE_ORIGIN = "https://*.anyscale.com"
-CORS_METHODS = ("GET", "PUT", "POST", "HEAD", "DELETE")
-EXPOSE_HEADERS = ("Accept-Ranges", "Content-Range", "Content-Length")
+ANYSCALE_ORIGIN = c.ANYSCALE_CORS_ORIGIN
+CORS_METHODS = c.ANYSCALE_CORS_ALLOWED_METHODS
+CORS_HEADERS = c.ANYSCALE_CORS_ALLOWED_HEADERS
+EXPOSE_HEADERS = c.ANYSCALE_CORS_EXPOSE_HEADERS
 
 
 def _bucket_name(bucket: PolicyResource) -> Optional[str]:
@@ -66,7 +67,7 @@ def _cors_rules(resources: list[PolicyResource], bucket: PolicyResource) -> list
 def _anyscale_cors(rule: Mapping[str, Any]) -> bool:
     return (
         ANYSCALE_ORIGIN in as_list(rule.get("allowedOrigins"))
-        and "*" in as_list(rule.get("allowedHeaders"))
+        and set(CORS_HEADERS) <= set(as_list(rule.get("allowedHeaders")))
         and set(CORS_METHODS) <= set(as_list(rule.get("allowedMethods")))
     )
 
@@ -91,7 +92,7 @@ def _cors(resources: list[PolicyResource], bucket: PolicyResource) -> Optional[s
         return None
     return (
         f"bucket {_bucket_name(bucket)} has no CORS rule allowing {'/'.join(CORS_METHODS)} from "
-        f"{ANYSCALE_ORIGIN} with headers '*': the console cannot show files (seed 004; registration warns)."
+        f"{ANYSCALE_ORIGIN} with headers {', '.join(CORS_HEADERS)}: the console cannot show files (seed 004; registration warns)."
     )
 
 
