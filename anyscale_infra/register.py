@@ -15,6 +15,7 @@ from typing import Optional, Union
 from pydantic import field_validator, model_validator
 
 from anyscale_infra import validation as v
+from anyscale_infra.errors import FieldProblem, InvalidArgsError
 from anyscale_infra.models import ArgsModel
 
 #: The register command's prefix.
@@ -74,8 +75,9 @@ class AwsRegisterArgs(ArgsModel):
     def _subnets(cls, value: list[str]) -> list[str]:
         for subnet in value:
             v.check_aws_id("subnet", subnet)
-        if len(value) < 2:
-            raise ValueError(f"needs at least 2 subnets, got {len(value)} (seed 004: >= 2 subnets)")
+        # The AZs are not known here: the verifier checks them when it registers.
+        if problem := v.subnet_spread_problem(len(value), None):
+            raise ValueError(problem)
         if dups := v.duplicates(value):
             raise ValueError(f"lists {', '.join(dups)} more than once")
         return value
@@ -87,6 +89,8 @@ class AwsRegisterArgs(ArgsModel):
             raise ValueError("needs at least one security group id")
         for sg in value:
             v.check_aws_id("sg", sg)
+        if dups := v.duplicates(value):
+            raise ValueError(f"lists {', '.join(dups)} more than once")
         return value
 
     @field_validator("cloud_storage_bucket_name")
@@ -121,10 +125,12 @@ class AwsRegisterArgs(ArgsModel):
         # Verifier: "All IAM roles must be in the same AWS account".
         accounts = {arn.split(":")[4] for arn in (self.anyscale_iam_role_id, self.instance_iam_role_id)}
         if len(accounts) != 1:
-            raise ValueError(
+            # Named after the field (a bare ValueError here would leave the field empty).
+            raise InvalidArgsError(type(self).__name__, [FieldProblem(
+                "instance_iam_role_id",
                 "anyscale_iam_role_id and instance_iam_role_id must be in the same AWS account "
-                f"(got {', '.join(sorted(accounts))})"
-            )
+                f"(got {', '.join(sorted(accounts))})",
+            )])
         return self
 
     def flags(self) -> dict[str, FlagValue]:

@@ -129,12 +129,50 @@ def test_register_args(kwargs):
     judge(AwsRegisterArgs, kwargs)
 
 
+# Values that fail every format check if they were plain strings.
+not_an_id = st.text(string.ascii_uppercase + " !", min_size=1, max_size=8)
+region_letters = st.tuples(
+    st.sampled_from(["us-west-2", "eu-west-1", "ap-south-1"]),
+    st.lists(st.sampled_from("abcdef"), min_size=2, max_size=4, unique=True),
+)
+
+
 @FUZZ
-@given(st.lists(st.tuples(az, clean_cidr), min_size=2, max_size=4, unique_by=lambda t: t[0]))
-def test_outputs_are_never_format_checked(pairs):
-    """Ids that are outputs of other resources are not known yet: only plain strings are checked."""
-    subnets = [{"subnet_id": pulumi.Output.from_input(f"subnet-{i}"), "availability_zone": a} for i, (a, _) in enumerate(pairs)]
-    judge(AnyscaleNetworkArgs, {"existing_vpc_id": pulumi.Output.from_input("vpc-x"), "existing_subnets": subnets})
+@given(region_letters, not_an_id, st.lists(not_an_id, min_size=4, max_size=4), st.booleans())
+def test_outputs_are_never_format_checked(zones, vpc_junk, subnet_junk, private):
+    """Ids that are outputs of other resources are not known yet: only plain strings are
+    checked, so args whose every id is an output (of a value that would fail the check if
+    it were plain) always build."""
+    region, letters = zones
+    subnets = [
+        {"subnet_id": pulumi.Output.from_input(subnet_junk[i]), "availability_zone": f"{region}{letter}"}
+        for i, letter in enumerate(letters)
+    ]
+    network = {"existing_vpc_id": pulumi.Output.from_input(vpc_junk), "existing_subnets": subnets,
+               "networking": "private" if private else "direct"}
+    assert judge(AnyscaleNetworkArgs, network) is True
+    bare = {"existing_vpc_id": pulumi.Output.from_input(vpc_junk),
+            "existing_subnets": [pulumi.Output.from_input(j) for j in subnet_junk[: len(letters)]]}
+    assert judge(AnyscaleNetworkArgs, bare) is True
+    assert judge(AnyscaleSecurityGroupArgs, {"vpc_id": pulumi.Output.from_input(vpc_junk),
+                                             "ingress_cidr_blocks": ["10.0.0.0/8"]}) is True
+    assert judge(AnyscaleSecurityGroupArgs, {"existing_security_group_id": pulumi.Output.from_input(vpc_junk)}) is True
+    outputs = {str(i): pulumi.Output.from_input(j) for i, j in enumerate(subnet_junk)}
+    assert judge(AnyscaleFileSystemArgs, {"subnet_ids": outputs, "security_group_id": pulumi.Output.from_input(vpc_junk)}) is True
+    assert judge(AnyscaleFileSystemArgs, {"existing_file_system_id": pulumi.Output.from_input(vpc_junk)}) is True
+    assert judge(AnyscaleMemoryDbArgs, {"subnet_ids": list(outputs.values()), "security_group_id": pulumi.Output.from_input(vpc_junk)}) is True
+    assert judge(AnyscaleMemoryDbArgs, {"subnet_ids": pulumi.Output.from_input(subnet_junk)}) is True
+
+
+@FUZZ
+@given(not_an_id, not_an_id)
+def test_the_same_junk_as_plain_strings_is_rejected(vpc_junk, subnet_junk):
+    """The other half of the property above: format checks do run on plain strings."""
+    assert judge(AnyscaleSecurityGroupArgs, {"vpc_id": vpc_junk, "ingress_cidr_blocks": ["10.0.0.0/8"]}) is False
+    assert judge(AnyscaleFileSystemArgs, {"subnet_ids": [subnet_junk]}) is False
+    assert judge(AnyscaleMemoryDbArgs, {"security_group_id": vpc_junk}) is False
+    assert judge(AnyscaleNetworkArgs, {"existing_vpc_id": vpc_junk, "existing_subnets": [
+        "subnet-01234567", "subnet-01234568"]}) is False
 
 
 # -- valid inputs always build --------------------------------------------------------------
@@ -142,8 +180,13 @@ def test_outputs_are_never_format_checked(pairs):
 valid_bucket = st.builds(
     lambda first, middle, last: first + middle + last,
     st.sampled_from(string.ascii_lowercase),
-    st.text(string.ascii_lowercase + string.digits + "-", min_size=1, max_size=40),
+    st.text(string.ascii_lowercase + string.digits + "-", min_size=1, max_size=61),
     st.sampled_from(string.ascii_lowercase + string.digits),
+).filter(
+    # Literal S3 rules (not the library's constants): reserved prefixes/suffixes, placeholders.
+    lambda n: not n.startswith(("xn--", "sthree-", "amzn-s3-demo-"))
+    and not n.endswith(("-s3alias", "--ol-s3", "--x-s3", "--table-s3"))
+    and n != "my-bucket"
 )
 valid_org = st.builds(lambda s: f"org_{s}", st.text(string.ascii_letters + string.digits, min_size=8, max_size=26))
 
@@ -152,32 +195,35 @@ valid_org = st.builds(lambda s: f"org_{s}", st.text(string.ascii_letters + strin
 @given(
     st.integers(16, 20),
     st.integers(0, 255),
+    st.integers(2, 16),
     st.lists(st.sampled_from("abcdef"), min_size=2, max_size=4, unique=True),
     st.sampled_from(["direct", "private"]),
     st.sampled_from(["one_per_az", "single"]),
 )
-def test_valid_networks_build(prefix, second_octet, letters, networking, nat):
+def test_valid_networks_build(prefix, second_octet, az_count, letters, networking, nat):
     vpc = str(ipaddress.ip_network(f"10.{second_octet}.0.0/{prefix}", strict=False))
+    assert judge(AnyscaleNetworkArgs, {"vpc_cidr": vpc, "az_count": az_count, "networking": networking}) is True
     kwargs = {"vpc_cidr": vpc, "availability_zones": [f"us-west-2{x}" for x in letters], "networking": networking}
     if networking == "private":  # `nat` with direct networking is an error (tested above)
         kwargs["nat"] = nat
-    assert judge(AnyscaleNetworkArgs, kwargs)
+    assert judge(AnyscaleNetworkArgs, kwargs) is True
 
 
 @FUZZ
 @given(valid_bucket, st.booleans(), st.integers(1, 365))
 def test_valid_buckets_build(name, versioning, days):
-    kwargs = {"bucket_name": name, "versioning": versioning}
+    assert 3 <= len(name) <= 63
+    kwargs = {"bucket_name": name, "versioning": versioning, "abort_incomplete_multipart_upload_days": days}
     if versioning:
         kwargs["noncurrent_version_expiration_days"] = days
-    if ".." not in name and "-." not in name:
-        assert judge(AnyscaleBucketArgs, kwargs)
+    assert judge(AnyscaleBucketArgs, kwargs) is True
 
 
 @FUZZ
-@given(st.integers(1, 5), st.integers(1, 10), st.integers(0, 35))
+@given(st.integers(1, 5), st.integers(1, 500), st.integers(0, 35))
 def test_valid_memorydb_builds(replicas, shards, snapshots):
-    assert judge(AnyscaleMemoryDbArgs, {"num_replicas_per_shard": replicas, "num_shards": shards, "snapshot_retention_days": snapshots})
+    assert judge(AnyscaleMemoryDbArgs, {"num_replicas_per_shard": replicas, "num_shards": shards,
+                                        "snapshot_retention_days": snapshots}) is True
 
 
 @FUZZ
@@ -194,4 +240,62 @@ def test_valid_clouds_build(cloud_name, org_id, cidrs, memorydb, ssh):
     if ssh:
         security_group["ssh_cidr_blocks"] = cidrs[:1]
     assert judge(AnyscaleAwsCloudArgs, {"cloud_name": cloud_name, "org_id": org_id, "enable_memorydb": memorydb,
-                                        "security_group": security_group})
+                                        "security_group": security_group}) is True
+
+
+hex_id = lambda prefix: st.builds(  # noqa: E731
+    lambda h: f"{prefix}-{h}", st.text("0123456789abcdef", min_size=8, max_size=8) | st.text("0123456789abcdef", min_size=17, max_size=17)
+)
+valid_account = st.text(string.digits, min_size=12, max_size=12).filter(lambda a: a != "123456789012")
+valid_register = st.fixed_dictionaries(
+    {
+        "name": st.builds(lambda a, b: a + b, st.sampled_from(string.ascii_letters + string.digits),
+                          st.text(string.ascii_letters + string.digits + "-_.", max_size=127)),
+        "region": st.sampled_from(["us-west-2", "us-east-1", "eu-central-1", "ap-southeast-2", "il-central-1"]),
+        "vpc_id": hex_id("vpc"),
+        "subnet_ids": st.lists(hex_id("subnet"), min_size=2, max_size=6, unique=True),
+        "security_group_ids": st.lists(hex_id("sg"), min_size=1, max_size=5, unique=True),
+        "cloud_storage_bucket_name": valid_bucket,
+        "account": valid_account,
+        "role_names": st.tuples(*[st.text(string.ascii_letters + string.digits + "+=,.@_-", min_size=1, max_size=64)] * 2),
+    },
+    optional={
+        "file_storage_id": hex_id("fs"),
+        "memorydb_cluster_id": st.builds(lambda a, b: a + b, st.sampled_from(string.ascii_lowercase),
+                                         st.text(string.ascii_lowercase + string.digits, max_size=39)),
+        "external_id": st.builds(lambda o, r: f"{o}-{r}", valid_org, st.text(string.ascii_letters + string.digits + "+=,.@:/_-", min_size=1, max_size=60)),
+        "private_network": st.booleans(),
+    },
+)
+
+
+def _register_kwargs(drawn):
+    kwargs = dict(drawn)
+    account = kwargs.pop("account")
+    anyscale, nodes = kwargs.pop("role_names")
+    kwargs["anyscale_iam_role_id"] = f"arn:aws:iam::{account}:role/{anyscale}"
+    kwargs["instance_iam_role_id"] = f"arn:aws:iam::{account}:role/{nodes}"
+    return kwargs
+
+
+@FUZZ
+@given(valid_register)
+def test_valid_register_args_always_build_and_the_real_cli_reads_them_back(drawn):
+    """Whatever valid values go in, the real `anyscale cloud register` parser gets exactly
+    them back: every subnet and every security group, in the order given."""
+    import shlex
+
+    from anyscale.commands.cloud_commands import register_cloud
+
+    kwargs = _register_kwargs(drawn)
+    assert judge(AwsRegisterArgs, kwargs) is True
+    args = AwsRegisterArgs(**kwargs)
+    params = register_cloud.make_context("register", shlex.split(args.command())[3:]).params
+    assert params["subnet_ids"].split(",") == kwargs["subnet_ids"]
+    assert params["security_group_ids"].split(",") == kwargs["security_group_ids"]
+    for field in ("name", "region", "vpc_id", "anyscale_iam_role_id", "instance_iam_role_id"):
+        assert params[field] == kwargs[field]
+    assert params["cloud_storage_bucket_name"] == "s3://" + kwargs["cloud_storage_bucket_name"]
+    for field in ("file_storage_id", "memorydb_cluster_id", "external_id"):
+        assert params[field] == kwargs.get(field)
+    assert params["private_network"] is kwargs.get("private_network", False)

@@ -113,8 +113,10 @@ class AnyscaleIamRolesArgs(ArgsModel):
     @field_validator("role_path")
     @classmethod
     def _path(cls, value: str) -> str:
-        if not (value.startswith("/") and value.endswith("/") and len(value) <= 512):
+        if not (value.startswith("/") and value.endswith("/")):
             raise ValueError(f"{value!r} must begin and end with '/' (IAM path rule)")
+        if len(value) > 512:
+            raise ValueError(f"is {len(value)} characters long; IAM paths are at most 512 (IAM path rule)")
         return value
 
     @field_validator("tags")

@@ -101,8 +101,9 @@ class AnyscaleSecurityGroupArgs(ArgsModel):
         return list(self.ssh_cidr_blocks if self.ssh_cidr_blocks is not None else self.ingress_cidr_blocks)
 
     def advisories(self) -> list[str]:
-        if ANYWHERE in self.effective_ssh_cidr_blocks():
-            return ["ssh is open to 0.0.0.0/0; restrict ssh_cidr_blocks to your users' ranges"]
+        # The same "world" test as the pack's anyscale-aws-sg-ssh-not-world-open.
+        if world := [cidr for cidr in self.effective_ssh_cidr_blocks() if v.is_world(cidr)]:
+            return [f"ssh is open to {', '.join(world)}; restrict ssh_cidr_blocks to your users' ranges"]
         return []
 
 

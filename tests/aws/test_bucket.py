@@ -97,21 +97,132 @@ def test_versioning_off_warns(preview):
     assert any("versioning is off" in w for w in result.warnings)
 
 
+def test_bucket_name_with_a_dot_warns(preview):
+    result = preview(lambda: AnyscaleBucket("c", AnyscaleBucketArgs(bucket_name="ml.data-1")))
+    assert result.one("aws:s3/bucket:Bucket").inputs["bucket"] == "ml.data-1"
+    assert any("ml.data-1 contains '.'" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize("given, stored", [("s3://corp-data", "corp-data"), ("corp-data", "corp-data")])
+def test_s3_scheme_is_stripped_from_names(given, stored):
+    assert AnyscaleBucketArgs(bucket_name=given).bucket_name == stored
+    assert AnyscaleBucketArgs(existing_bucket_name=given).existing_bucket_name == stored
+
+
+# -- day limits: >= 1 -------------------------------------------------------------------------
+
+
+def _lifecycle(result):
+    rules = result.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"]
+    return {r["id"]: r for r in rules}
+
+
+@pytest.mark.parametrize("days", [1, 2, 400])
+def test_noncurrent_version_days_from_1_reach_the_lifecycle_rule(preview, days):
+    result = preview(lambda: AnyscaleBucket("c", AnyscaleBucketArgs(noncurrent_version_expiration_days=days)))
+    assert _lifecycle(result)["expire-noncurrent-versions"]["noncurrentVersionExpiration"] == {"noncurrentDays": days}
+
+
+def test_noncurrent_version_days_none_keeps_versions_forever(preview):
+    result = preview(lambda: AnyscaleBucket("c", AnyscaleBucketArgs(noncurrent_version_expiration_days=None)))
+    assert set(_lifecycle(result)) == {"abort-incomplete-multipart-uploads"}
+
+
+def test_versioning_off_drops_the_noncurrent_rule(preview):
+    result = preview(lambda: AnyscaleBucket("c", AnyscaleBucketArgs(versioning=False)))
+    assert set(_lifecycle(result)) == {"abort-incomplete-multipart-uploads"}
+
+
+@pytest.mark.parametrize("days", [1, 2, 30])
+def test_abort_multipart_days_from_1_reach_the_lifecycle_rule(preview, days):
+    result = preview(lambda: AnyscaleBucket("c", AnyscaleBucketArgs(abort_incomplete_multipart_upload_days=days)))
+    rule = _lifecycle(result)["abort-incomplete-multipart-uploads"]
+    assert rule["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": days}
+
+
+@pytest.mark.parametrize("field", ["noncurrent_version_expiration_days", "abort_incomplete_multipart_upload_days"])
+@pytest.mark.parametrize("days", [0, -1])
+def test_days_below_1_are_rejected(field, days):
+    with pytest.raises(InvalidArgsError) as info:
+        AnyscaleBucketArgs(**{field: days})
+    assert info.value.fields == [field]
+    assert "greater than or equal to 1" in str(info.value)
+
+
+@pytest.mark.parametrize("field", ["noncurrent_version_expiration_days", "abort_incomplete_multipart_upload_days"])
+def test_days_must_be_whole_numbers(field):
+    with pytest.raises(InvalidArgsError) as info:
+        AnyscaleBucketArgs(**{field: "a week"})
+    assert info.value.fields == [field]
+    assert "valid integer" in str(info.value)
+
+
+# -- every rule: the exact field and the rule's phrase ----------------------------------------
+
+NEW_BUCKET_ONLY = {
+    "bucket_name": "corp-data-2",
+    "encryption": "SSE-KMS",
+    "versioning": False,
+    "noncurrent_version_expiration_days": 9,
+    "abort_incomplete_multipart_upload_days": 9,
+    "cors_allowed_origins": ["https://x.example.com"],
+    "force_destroy": True,
+}
+
+
+@pytest.mark.parametrize("field", sorted(NEW_BUCKET_ONLY))
+def test_settings_of_a_new_bucket_conflict_with_an_existing_bucket(field):
+    with pytest.raises(InvalidArgsError) as info:
+        AnyscaleBucketArgs(existing_bucket_name="corp-data", **{field: NEW_BUCKET_ONLY[field]})
+    assert info.value.fields == [field]
+    assert f"only one of existing_bucket_name and {field} can be specified" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(existing_bucket_name="corp-data", kms_key_arn=KEY),  # grant the roles the bucket's key
+        dict(existing_bucket_name="corp-data", protect=False, tags={"a": "b"}),
+        dict(encryption="SSE-KMS", kms_key_arn=KEY),
+        dict(versioning=False),
+        dict(versioning=True, noncurrent_version_expiration_days=1),
+        dict(cors_allowed_origins=["https://*.anyscale.com", "https://console.example.com"]),
+    ],
+)
+def test_combinations_that_are_allowed(kwargs):
+    AnyscaleBucketArgs(**kwargs)
+
+
 @pytest.mark.parametrize(
     "kwargs,field,needle",
     [
         (dict(bucket_name="Bad_Bucket"), "bucket_name", "lowercase"),
+        (dict(bucket_name="ab"), "bucket_name", "must be 3 to 63 characters"),
+        (dict(bucket_name="a" * 64), "bucket_name", "must be 3 to 63 characters"),
         (dict(bucket_name="my-bucket"), "bucket_name", "documentation placeholder"),
+        (dict(bucket_name="s3://my-bucket"), "bucket_name", "documentation placeholder"),
+        (dict(existing_bucket_name="ab"), "existing_bucket_name", "must be 3 to 63 characters"),
+        (dict(existing_bucket_name="xn--corp"), "existing_bucket_name", "must not start"),
         (dict(kms_key_arn=KEY), "kms_key_arn", "needs encryption='SSE-KMS'"),
+        (dict(encryption="SSE-S3", kms_key_arn=KEY), "kms_key_arn", "needs encryption='SSE-KMS'"),
         (dict(encryption="SSE-KMS", kms_key_arn="alias/x"), "kms_key_arn", "not a KMS key ARN"),
         (dict(existing_bucket_name="corp-data", versioning=False), "versioning", "only one of existing_bucket_name"),
-        (dict(cors_allowed_origins=["http://x"]), "cors_allowed_origins", "must start with https://"),
+        (dict(versioning=False, noncurrent_version_expiration_days=30), "noncurrent_version_expiration_days",
+         "needs versioning=True"),
+        (dict(cors_allowed_origins=["http://x"]), "cors_allowed_origins", "origin 'http://x' must start with https://"),
+        (dict(cors_allowed_origins=["https://*.anyscale.com", "*"]), "cors_allowed_origins", "origin '*' must start with https://"),
+        (dict(cors_allowed_origins=[]), "cors_allowed_origins", "needs at least the Anyscale console origin"),
         (dict(encryption="AES"), "encryption", "SSE-S3"),
+        (dict(encryption="AES256"), "encryption", "SSE-KMS"),
         (dict(noncurrent_version_expiration_days=0), "noncurrent_version_expiration_days", "greater than or equal to 1"),
+        (dict(tags={"aws:x": "1"}), "tags", "reserved by AWS"),
+        (dict(tags={"k" * 129: "1"}), "tags", "must be 1 to 128 characters"),
+        (dict(force_destroy="sometimes"), "force_destroy", "valid boolean"),
+        (dict(bucket="x"), "bucket", "is not a known argument"),
     ],
 )
 def test_bad_bucket_input(kwargs, field, needle):
     with pytest.raises(InvalidArgsError) as info:
         AnyscaleBucketArgs(**kwargs)
-    assert field in info.value.fields
+    assert info.value.fields == [field], str(info.value)
     assert needle in str(info.value)

@@ -116,23 +116,104 @@ def test_existing_roles_are_registered_as_given(preview):
     assert flags["--external-id"] == ORG + "-mine"
 
 
+def test_private_networking_registers_with_the_bare_flag(preview):
+    result = build(preview, network={"networking": "private"})
+    flags = result.outputs["register_args"]
+    assert flags["--private-network"] is True
+    assert result.outputs["register_command"].endswith(" --private-network")
+
+
+def test_register_lists_every_cluster_subnet_in_az_order(preview):
+    result = build(preview, network={"az_count": 3})
+    subnets = {s.inputs["availabilityZone"]: s.id for s in result.by_type("aws:ec2/subnet:Subnet")}
+    expected = ",".join(subnets[az] for az in ("us-west-2a", "us-west-2b", "us-west-2c"))
+    assert result.outputs["register_args"]["--subnet-ids"] == expected
+
+
+BASE = dict(cloud_name="prod", org_id=ORG, security_group=SG)
+
+
 @pytest.mark.parametrize(
-    "overrides, field, needle",
+    "part, field, value",
     [
-        (dict(security_group=AnyscaleSecurityGroupArgs(ingress_cidr_blocks=["1.2.3.0/24"], vpc_id="vpc-0a1b2c3d4e5f67890")),
-         "security_group.vpc_id", "is set by AnyscaleAwsCloud"),
-        (dict(iam=AnyscaleIamRolesArgs(cloud_id=CLOUD_ID)), "iam.cloud_id", "is set by AnyscaleAwsCloudArgs"),
-        (dict(org_id=None), "org_id", "is required to generate the external ID"),
-        (dict(cloud_id="cloud-123"), "cloud_id", "cld_"),
-        (dict(cloud_name=""), "cloud_name", ""),
+        ("security_group", "vpc_id", "vpc-0a1b2c3d4e5f67890"),
+        ("bucket", "access_role_arns", ["arn:aws:iam::210987654321:role/x"]),
+        ("bucket", "identity_policy_roles", {"x": "x"}),
+        ("file_system", "subnet_ids", ["subnet-01234567"]),
+        ("file_system", "security_group_id", "sg-01234567"),
+        ("memorydb", "subnet_ids", ["subnet-01234567"]),
+        ("memorydb", "security_group_id", "sg-01234567"),
     ],
 )
-def test_bad_cloud_input_names_the_field(overrides, field, needle):
-    base = dict(cloud_name="prod", org_id=ORG, security_group=SG)
+def test_wired_fields_are_set_by_the_cloud(part, field, value):
+    parts = {"security_group": {"ingress_cidr_blocks": ["203.0.113.0/24"]}}
+    parts.setdefault(part, {})[field] = value
     with pytest.raises(InvalidArgsError) as info:
-        AnyscaleAwsCloudArgs(**{**base, **overrides})
-    assert field in info.value.fields, str(info.value)
+        AnyscaleAwsCloudArgs(**{**BASE, **parts})
+    assert info.value.fields == [f"{part}.{field}"], str(info.value)
+    assert "is set by AnyscaleAwsCloud; leave it out here" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("org_id", ORG), ("external_id", ORG + "-x"), ("cloud_id", CLOUD_ID)],
+)
+def test_identity_fields_belong_on_the_cloud_not_on_iam(field, value):
+    with pytest.raises(InvalidArgsError) as info:
+        AnyscaleAwsCloudArgs(**BASE, iam={field: value})
+    assert info.value.fields == [f"iam.{field}"], str(info.value)
+    assert "is set by AnyscaleAwsCloudArgs; leave it out here" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "overrides, fields, needle",
+    [
+        (dict(cloud_name=""), ["cloud_name"], "must be 1 to 128 characters"),
+        (dict(cloud_name="a" * 129), ["cloud_name"], "must be 1 to 128 characters"),
+        (dict(cloud_name="has space"), ["cloud_name"], "cloud name 'has space'"),
+        (dict(org_id=None), ["org_id"], "is required to generate the external ID"),
+        (dict(org_id="org-1"), ["org_id"], "is not an Anyscale organization id"),
+        (dict(cloud_id="cloud-123"), ["cloud_id"], "is not an Anyscale cloud id like cld_"),
+        (dict(external_id="abc-123"), ["external_id"], "must start with your Anyscale organization id"),
+        (dict(external_id="org_other-123"), ["external_id"], f"must start with the organization id {ORG}"),
+        (dict(tags={"aws:team": "ml"}), ["tags"], "reserved by AWS"),
+        (dict(tags={"team": "v" * 257}), ["tags"], "at most 256 characters"),
+        (dict(iam={"existing_anyscale_role_arn": "arn:aws:iam::210987654321:role/a"}, cloud_id=CLOUD_ID, external_id=ORG + "-x"),
+         ["cloud_id"], "cannot be combined with existing_anyscale_role_arn"),
+        (dict(iam={"existing_instance_role_arn": "arn:aws:iam::210987654321:role/n", "attach_ecr_read_only": False}),
+         ["iam.attach_ecr_read_only"], "not with existing_instance_role_arn"),
+        (dict(network={"vpc_cidr": "10.0.0.0/25"}), ["network.vpc_cidr"], "smaller than the /24 Anyscale requires"),
+        (dict(network={"az_count": 1}), ["network.az_count"], "greater than or equal to 2"),
+        (dict(security_group={}), ["security_group.ingress_cidr_blocks"], "nobody could reach clusters on port 443"),
+        (dict(bucket={"bucket_name": "ab"}), ["bucket.bucket_name"], "must be 3 to 63 characters"),
+        (dict(file_system={"transition_to_ia": "AFTER_2_DAYS"}), ["file_system.transition_to_ia"], "is not one of"),
+        (dict(memorydb={"num_replicas_per_shard": 0}), ["memorydb.num_replicas_per_shard"], "at least 1 (2 nodes per shard)"),
+        (dict(enable_memorydb="sometimes"), ["enable_memorydb"], "valid boolean"),
+        (dict(vpc_cidr="10.0.0.0/16"), ["vpc_cidr"], "is not a known argument"),
+    ],
+)
+def test_bad_cloud_input_names_the_field(overrides, fields, needle):
+    with pytest.raises(InvalidArgsError) as info:
+        AnyscaleAwsCloudArgs(**{**BASE, **overrides})
+    assert info.value.fields == fields, str(info.value)
     assert needle in str(info.value)
+
+
+@pytest.mark.parametrize("field", ["cloud_name", "security_group"])
+def test_required_cloud_fields(field):
+    with pytest.raises(InvalidArgsError) as info:
+        AnyscaleAwsCloudArgs(**{k: v for k, v in BASE.items() if k != field})
+    assert info.value.fields == [field]
+    assert "is required" in str(info.value)
+
+
+@pytest.mark.parametrize("kwargs", [dict(external_id=ORG + "-given", org_id=None), dict(org_id=ORG, external_id=ORG + "-given")])
+def test_external_id_may_replace_the_org_id(preview, kwargs):
+    def program():
+        cloud = AnyscaleAwsCloud("c", AnyscaleAwsCloudArgs(cloud_name="prod", security_group=SG, **kwargs))
+        pulumi.export("register_args", cloud.register_args)
+
+    assert preview(program).outputs["register_args"]["--external-id"] == ORG + "-given"
 
 
 def test_one_existing_role_warns_about_the_account(preview):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pulumi
 import pytest
 
 from anyscale_infra import InvalidArgsError
 from anyscale_infra.aws import AnyscaleSecurityGroup, AnyscaleSecurityGroupArgs
+from anyscale_infra.preview.engine import ProgramError
 
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
@@ -65,19 +67,72 @@ def test_empty_ingress_list_says_why_and_how():
     assert "'0.0.0.0/0'" in str(info.value)
 
 
+def test_ssh_defaults_to_the_ingress_blocks(preview):
+    args = AnyscaleSecurityGroupArgs(vpc_id=VPC, ingress_cidr_blocks=["10.0.0.0/8", "192.168.1.0/24"], enable_ssh=True)
+    ssh = {name: r["cidrIpv4"] for name, r in _rules(preview(lambda: AnyscaleSecurityGroup("c", args)), INGRESS).items()
+           if r.get("fromPort") == 22}
+    assert ssh == {"c-ingress-ssh-10.0.0.0-8": "10.0.0.0/8", "c-ingress-ssh-192.168.1.0-24": "192.168.1.0/24"}
+
+
+def test_new_group_needs_a_vpc(preview):
+    """Raised at deploy time: inside AnyscaleAwsCloud the VPC id is an output."""
+    args = AnyscaleSecurityGroupArgs(ingress_cidr_blocks=["10.0.0.0/8"])
+    with pytest.raises(ProgramError) as info:
+        preview(lambda: AnyscaleSecurityGroup("c", args))
+    assert info.value.kind == "validation"
+    error = info.value.cause
+    assert isinstance(error, InvalidArgsError), repr(error)
+    assert error.fields == ["vpc_id"]
+    assert "is required for a new security group" in str(error)
+
+
+def test_vpc_may_be_an_output(preview):
+    def program():
+        AnyscaleSecurityGroup("c", AnyscaleSecurityGroupArgs(vpc_id=pulumi.Output.from_input(VPC), ingress_cidr_blocks=["10.0.0.0/8"]))
+
+    assert preview(program).one("aws:ec2/securityGroup:SecurityGroup").inputs["vpcId"] == VPC
+
+
+NEW_GROUP_ONLY = {
+    "ingress_cidr_blocks": ["10.0.0.0/8"],
+    "enable_ssh": False,
+    "ssh_cidr_blocks": ["10.0.0.0/8"],
+    "description": "mine",
+}
+
+
+@pytest.mark.parametrize("field", sorted(NEW_GROUP_ONLY))
+def test_settings_of_a_new_group_conflict_with_an_existing_group(field):
+    with pytest.raises(InvalidArgsError) as info:
+        AnyscaleSecurityGroupArgs(existing_security_group_id="sg-0a1b2c3d4e5f67890", **{field: NEW_GROUP_ONLY[field]})
+    assert info.value.fields == [field]
+    assert f"only one of existing_security_group_id and {field} can be specified" in str(info.value)
+
+
 @pytest.mark.parametrize(
     "kwargs,field,needle",
     [
         (dict(ingress_cidr_blocks=["10.0.0.1/8"]), "ingress_cidr_blocks", "host bits set"),
-        (dict(ingress_cidr_blocks=["10.0.0.0/8", "10.0.0.0/8"]), "ingress_cidr_blocks", "more than once"),
+        (dict(ingress_cidr_blocks=["10.0.0.0/33"]), "ingress_cidr_blocks", "invalid prefix length"),
+        (dict(ingress_cidr_blocks=["10.0.0.0"]), "ingress_cidr_blocks", "is not an IPv4 CIDR block"),
+        (dict(ingress_cidr_blocks=["10.0.0.0/8", "10.0.0.0/8"]), "ingress_cidr_blocks", "lists 10.0.0.0/8 more than once"),
+        (dict(ingress_cidr_blocks="10.0.0.0/8"), "ingress_cidr_blocks", "valid list"),
+        (dict(ingress_cidr_blocks=[]), "ingress_cidr_blocks", "nobody could reach clusters on port 443"),
         (dict(ingress_cidr_blocks=["10.0.0.0/8"], ssh_cidr_blocks=["10.0.0.0/8"]), "ssh_cidr_blocks", "needs enable_ssh"),
+        (dict(ingress_cidr_blocks=["10.0.0.0/8"], enable_ssh=True, ssh_cidr_blocks=["10.1.0.1/16"]), "ssh_cidr_blocks",
+         "host bits set"),
+        (dict(ingress_cidr_blocks=["10.0.0.0/8"], enable_ssh=True, ssh_cidr_blocks=["1.2.3.4/32", "1.2.3.4/32"]),
+         "ssh_cidr_blocks", "lists 1.2.3.4/32 more than once"),
         (dict(existing_security_group_id="sg-0a1b2c3d4e5f67890", ingress_cidr_blocks=["10.0.0.0/8"]),
          "ingress_cidr_blocks", "only one of existing_security_group_id"),
         (dict(existing_security_group_id="sg-nope"), "existing_security_group_id", "is not a sg id"),
+        (dict(vpc_id="vpc-nope", ingress_cidr_blocks=["10.0.0.0/8"]), "vpc_id", "is not a vpc id"),
+        (dict(ingress_cidr_blocks=["10.0.0.0/8"], tags={"aws:x": "1"}), "tags", "reserved by AWS"),
+        (dict(ingress_cidr_blocks=["10.0.0.0/8"], enable_ssh="maybe"), "enable_ssh", "valid boolean"),
     ],
 )
 def test_bad_security_group_input(kwargs, field, needle):
     with pytest.raises(InvalidArgsError) as info:
         AnyscaleSecurityGroupArgs(**kwargs)
-    assert field in info.value.fields
+    assert info.value.fields == [field], str(info.value)
     assert needle in str(info.value)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -48,8 +49,12 @@ def test_any_config_gives_a_plan_or_a_clear_error(config):
     if outcome.exit_code == EXIT_BAD_INPUT:
         message = " ".join(outcome.output.split())
         assert message.startswith("error: ")
-        # One paragraph that points at what to fix: a config key or an args field.
-        assert "anyscale-cloud:" in message or "invalid " in message, message
+        # One paragraph that points at what to fix: a config key the project reads, or a
+        # field of the args model that rejected the value.
+        keys = re.findall(r"anyscale-cloud:(\w+)", message)
+        fields = re.findall(r"invalid (\w+Args): ([\w.]+): ", message)
+        assert keys or fields, message
+        assert set(keys) <= set(CONFIG_KEYS) | {"exportDeployerPolicy"}, message
     else:
         assert json.loads(outcome.output)["outputs"]["register_command"] == "[secret]"
 
@@ -82,3 +87,13 @@ def test_valid_config_always_previews_and_the_command_follows_it(config):
     assert ("--memorydb-cluster-id" in flags) == (config["enableMemorydb"] == "true")
     assert ("--file-storage-id" in flags) == (config["enableFileSystem"] == "true")
     assert len(flags["--subnet-ids"].split(",")) == int(config["azCount"])
+    assert len(flags["--security-group-ids"].split(",")) == 1
+    resources = plan["resources"]
+    (vpc,) = [r for r in resources if r["type"] == "aws:ec2/vpc:Vpc"]
+    assert vpc["inputs"]["cidrBlock"] == config["vpcCidr"]
+    https = {r["inputs"]["cidrIpv4"] for r in resources
+             if r["type"] == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" and r["inputs"].get("fromPort") == 443}
+    assert https == set(json.loads(config["ingressCidrs"]))
+    cluster = [r for r in resources if r["type"] == "aws:ec2/subnet:Subnet"
+               and r["inputs"]["tags"]["anyscale-subnet-role"] == ("private" if config["networking"] == "private" else "public")]
+    assert len(cluster) == int(config["azCount"])
