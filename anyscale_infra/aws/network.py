@@ -299,6 +299,17 @@ class AnyscaleNetworkArgs(ArgsModel):
         return notes
 
 
+def _check_zones_in_region(model: str, field: str, zones: list[str], region: str) -> None:
+    problems = []
+    for zone in zones:
+        try:
+            v.check_availability_zone(zone, region)
+        except ValueError as exc:
+            problems.append(FieldProblem(field, f"{exc} (the provider's region)"))
+    if problems:
+        raise InvalidArgsError(model, problems)
+
+
 def _recommended_vpc_size_problem(cidr: str) -> Optional[str]:
     return v.cidr_too_small(ipaddress.IPv4Network(cidr), c.RECOMMENDED_VPC_PREFIX_LENGTH, "VPC", "recommends")
 
@@ -436,6 +447,13 @@ class AnyscaleNetwork(pulumi.ComponentResource):
             w.emit_advisories(self, _small_subnet_notes((p.key, p.cidr_block) for p in plans if p.cluster))
         private = self.private_network
         tags = args.tags
+        if args.known_availability_zones() is not None:
+            # AZs given by the caller must be in the provider's region, before any subnet is
+            # declared in them. A synchronous lookup, paid only when AZs are given (the
+            # region's own AZs need no check).
+            region = aws.get_region(opts=pulumi.InvokeOptions(parent=self)).region
+            field = "subnet_cidrs" if args.subnet_cidrs is not None else "availability_zones"
+            _check_zones_in_region(type(args).__name__, field, azs, region)
 
         vpc = aws.ec2.Vpc(
             f"{name}-vpc",

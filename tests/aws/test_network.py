@@ -378,3 +378,23 @@ def test_subnet_cidrs_set_the_azs():
     args = AnyscaleNetworkArgs(subnet_cidrs={"us-west-2b": "10.0.1.0/24", "us-west-2a": "10.0.0.0/24"},
                                availability_zones=["us-west-2b", "us-west-2a"])
     assert args.known_availability_zones() == ["us-west-2a", "us-west-2b"]
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (dict(availability_zones=["eu-west-1a", "eu-west-1b"]), "availability_zones"),
+        (dict(subnet_cidrs={"eu-west-1a": "10.0.0.0/20", "eu-west-1b": "10.0.16.0/20"}), "subnet_cidrs"),
+    ],
+)
+def test_given_azs_outside_the_providers_region_fail_before_any_subnet(preview, args, field):
+    """aws:region is us-west-2 (conftest): AZs of another region cannot hold its subnets."""
+    error = deploy_error(preview, lambda: AnyscaleNetwork("c", AnyscaleNetworkArgs(**args)))
+    assert set(error.fields) == {field}
+    assert "is not in region us-west-2 (the provider's region)" in str(error)
+    assert "us-west-2a is not in region" not in str(error)  # only the foreign zones are named
+
+
+def test_given_azs_in_the_providers_region_pass(preview):
+    result = preview(lambda: AnyscaleNetwork("c", AnyscaleNetworkArgs(availability_zones=["us-west-2b", "us-west-2d"])))
+    assert sorted(s["availabilityZone"] for s in _subnets(result).values()) == ["us-west-2b", "us-west-2d"]
