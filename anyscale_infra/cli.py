@@ -44,7 +44,10 @@ def main() -> None:
 @_stack
 @_config
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON (stable, diffable).")
-@click.option("--show-secrets", is_flag=True, help="Show secret config and outputs instead of masking them.")
+@click.option(
+    "--show-secrets", is_flag=True,
+    help="Show secret values (resource inputs, stack outputs, the external ID) instead of masking them.",
+)
 @_debug
 def preview(
     program_dir: Path, stack: Optional[str], config_pairs: tuple[str, ...], as_json: bool, show_secrets: bool, debug: bool
@@ -52,10 +55,13 @@ def preview(
     """Run PROGRAM_DIR (a Pulumi Python project) on the mock engine and show what it would
     create, its outputs and the `anyscale cloud register` command."""
     result = _run(program_dir, stack, config_pairs, debug)
-    if as_json:
-        click.echo(json.dumps(result.to_plan(show_secrets), indent=2, sort_keys=False, default=str))
-    else:
-        render(result, Console(), show_secrets=show_secrets)
+    try:
+        if as_json:
+            click.echo(json.dumps(result.to_plan(show_secrets), indent=2, sort_keys=False, default=str))
+        else:
+            render(result, Console(), show_secrets=show_secrets)
+    except KeyboardInterrupt:
+        _fail("interrupted", EXIT_INTERRUPTED)
 
 
 @main.command()
@@ -130,7 +136,14 @@ def policy_records(result: PreviewResult) -> list[dict[str, Any]]:
     ]
 
 
+#: Ctrl-C: 128 + SIGINT, the shell's convention.
+EXIT_INTERRUPTED = 130
+
+
 def _run(program_dir: Path, stack: Optional[str], config_pairs: tuple[str, ...], debug: bool) -> PreviewResult:
+    """Run the program offline. On failure, one clear message and the exit code: 2 bad
+    input, 1 the program failed, 130 interrupted (Ctrl-C), or the program's own code when
+    it calls ``sys.exit(N)`` (``sys.exit("message")``: 1, as Python does)."""
     try:
         return run_program(program_dir, stack=stack, config=parse_overrides(list(config_pairs)))
     except ProjectError as exc:
@@ -141,6 +154,18 @@ def _run(program_dir: Path, stack: Optional[str], config_pairs: tuple[str, ...],
         hint = "" if debug else "Run with --debug for the traceback."
         code = EXIT_BAD_INPUT if exc.kind in ("validation", "config") else EXIT_FAILED
         _fail(f"{program_dir}: {exc}", code, hint)
+    except KeyboardInterrupt:
+        _fail("interrupted", EXIT_INTERRUPTED)
+    except SystemExit as exc:
+        # `sys.exit(0)` in the program body is a success the engine already handled; what
+        # reaches here exited with a code, or exited inside an output callback.
+        code = 0 if exc.code is None else exc.code
+        if not isinstance(code, int):
+            _fail(f"{program_dir}: the program exited: {code}", EXIT_FAILED)
+        if code == 0:
+            click.echo(f"note: {program_dir}: the program called sys.exit(0) inside an output callback; no plan", err=True)
+            sys.exit(0)
+        _fail(f"{program_dir}: the program exited with code {code} (sys.exit)", code)
 
 
 def _fail(message: str, code: int, hint: str = "") -> NoReturn:

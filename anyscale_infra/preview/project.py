@@ -150,11 +150,26 @@ def _apply_stack_config(project: Project, section: Any, source: Path) -> None:
         raise ProjectError(f"{source}: `config` must be a mapping")
     for key, value in section.items():
         full = _qualify(str(key), project.name)
-        if isinstance(value, dict) and set(value) == {"secure"}:
+        plain, encrypted = _without_ciphertext(value)
+        if encrypted:
+            # As the CLI: a key with an encrypted value anywhere inside (`pulumi config set
+            # --secret --path a.b`) is a secret key; the program gets it as secret config.
             project.secret_keys.add(full)
-            project.config[full] = PREVIEW_SECRET
             project.notes.append(
                 f"{full} is encrypted in {source.name}; the preview uses the placeholder {PREVIEW_SECRET!r}"
             )
-        else:
-            project.config[full] = _encode(value)
+        project.config[full] = _encode(plain)
+
+
+def _without_ciphertext(value: Any) -> tuple[Any, bool]:
+    """``value`` with each ``{secure: <ciphertext>}`` replaced by :data:`PREVIEW_SECRET`,
+    and whether there was one."""
+    if isinstance(value, dict) and set(value) == {"secure"} and isinstance(value["secure"], str):
+        return PREVIEW_SECRET, True
+    if isinstance(value, dict):
+        items = {k: _without_ciphertext(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in items.items()}, any(found for _, found in items.values())
+    if isinstance(value, list):
+        pairs = [_without_ciphertext(v) for v in value]
+        return [v for v, _ in pairs], any(found for _, found in pairs)
+    return value, False

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from anyscale_infra.preview.engine import SECRET_MASK, PreviewResult, RecordedResource
+from anyscale_infra.preview.engine import SECRET_MASK, UNKNOWN_MASK, PreviewResult, RecordedResource
 from anyscale_infra.preview.mocks import PREVIEW_ACCOUNT_ID
 
 #: Inputs worth a glance in the tree, per property name (camelCase wire names).
@@ -45,6 +45,8 @@ REGISTER_OUTPUT = "register_command"
 
 
 def render(result: PreviewResult, console: Console, show_secrets: bool = False) -> None:
+    """Print the preview. Secret values (inputs in the tree, stack outputs, the register
+    command's external ID) are masked unless ``show_secrets``."""
     console.print(
         Text.assemble(
             ("Offline preview ", "bold"),
@@ -52,7 +54,7 @@ def render(result: PreviewResult, console: Console, show_secrets: bool = False) 
             (" — Pulumi mock engine: nothing was created, no cloud account was used.", "dim"),
         )
     )
-    console.print(_tree(result))
+    console.print(_tree(result, show_secrets))
     for warning in result.warnings:
         console.print(Text.assemble(("warning: ", "bold yellow"), warning))
     for note in result.notes:
@@ -78,18 +80,18 @@ def render(result: PreviewResult, console: Console, show_secrets: bool = False) 
     )
 
 
-def _tree(result: PreviewResult) -> Tree:
+def _tree(result: PreviewResult, show_secrets: bool = False) -> Tree:
     root = Tree(Text(f"pulumi:pulumi:Stack {result.project}-{result.stack}", style="bold"))
 
     def add(branch: Tree, parent: Optional[str]) -> None:
         for resource in result.children_of(parent):
-            add(branch.add(_label(resource, result)), resource.urn)
+            add(branch.add(_label(resource, result, show_secrets)), resource.urn)
 
     add(root, None)
     return root
 
 
-def _label(resource: RecordedResource, result: PreviewResult) -> Text:
+def _label(resource: RecordedResource, result: PreviewResult, show_secrets: bool = False) -> Text:
     label = Text()
     if resource.custom:
         label.append(resource.type, style="cyan")
@@ -100,8 +102,9 @@ def _label(resource: RecordedResource, result: PreviewResult) -> Text:
         label.append("  (read)", style="blue")
     if resource.protect:
         label.append("  protected", style="green")
+    secret = set() if show_secrets else set(resource.secret_inputs)
     details = [
-        f"{key}={_short(resource.inputs[key], key in resource.secret_inputs)}"
+        f"{key}={_short(resource.inputs[key], key in secret, key in resource.unknown_inputs)}"
         for key in KEY_INPUTS
         if key in resource.inputs and key != "name" or (key == "name" and _explicit_name(resource))
     ]
@@ -116,9 +119,11 @@ def _explicit_name(resource: RecordedResource) -> bool:
     return "name" in resource.inputs and resource.type.startswith(("aws:iam/", "aws:memorydb/"))
 
 
-def _short(value: Any, secret: bool) -> str:
+def _short(value: Any, secret: bool, unknown: bool = False) -> str:
     if secret:
         return SECRET_MASK
+    if unknown:
+        return UNKNOWN_MASK
     text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
     return text if len(text) <= 48 else text[:45] + "..."
 
@@ -132,6 +137,8 @@ def _outputs_table(result: PreviewResult, show_secrets: bool) -> Table:
             shown = Text("(below)", style="dim")
         elif key in result.secret_outputs and not show_secrets:
             shown = Text(f"{SECRET_MASK} (--show-secrets to reveal)", style="yellow")
+        elif key in result.unknown_outputs:
+            shown = Text(f"{UNKNOWN_MASK} (known after `pulumi up`)", style="dim italic")
         else:
             text = value if isinstance(value, str) else json.dumps(value, indent=1, sort_keys=False)
             shown = Text(text)

@@ -205,3 +205,34 @@ def test_program_directory_modules_do_not_collide(tmp_path):
         _project(directory, "import pulumi, helper\npulumi.export('v', helper.VALUE)\n", "name: d\nruntime: python\n")
     assert run_program(tmp_path / "one").outputs == {"v": 1}
     assert run_program(tmp_path / "two").outputs == {"v": 2}
+
+
+def test_runs_from_async_code_and_leaves_the_callers_event_loop_alone():
+    import asyncio
+
+    async def caller():
+        loop = asyncio.get_running_loop()
+        result = run_function(lambda: pulumi.export("v", aws.ec2.Vpc("v", cidr_block="10.0.0.0/16").id))
+        assert asyncio.get_running_loop() is loop
+        return result
+
+    loop = asyncio.new_event_loop()  # not asyncio.run: it unsets the thread's loop for later tests
+    try:
+        result = loop.run_until_complete(caller())
+    finally:
+        loop.close()
+    assert result.outputs == {"v": result.named("v").id}
+    assert result.named("v").id.startswith("vpc-0")
+
+
+def test_a_program_may_run_a_preview_of_its_own():
+    """run_function inside a program (the engine's loop is running): a separate run."""
+    inner: list = []
+
+    def program():
+        inner.append(run_function(lambda: aws.ec2.Vpc("inner", cidr_block="10.1.0.0/16")))
+        aws.ec2.Vpc("outer", cidr_block="10.0.0.0/16")
+
+    outer = run_function(program)
+    assert [r.name for r in outer.resources] == ["outer"]
+    assert [r.name for r in inner[0].resources] == ["inner"]
