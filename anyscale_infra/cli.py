@@ -2,7 +2,9 @@
 Anyscale's requirements (``check``), with no Pulumi CLI, no credentials and no network.
 
 Exit codes: 0 success; 1 the program failed or ``check`` found a mandatory violation;
-2 bad input (usage, stack config, or arguments the library rejects).
+2 bad input (usage, stack config, or arguments the library rejects); 130 interrupted
+(Ctrl-C); a program's own ``sys.exit(N)`` exits N (``sys.exit(0)`` ends it early with what
+it declared so far).
 """
 
 from __future__ import annotations
@@ -85,7 +87,8 @@ def check(
     debug: bool,
 ) -> None:
     """Run PROGRAM_DIR offline and check every resource against the policy pack in
-    `policies/` (the same rules `pulumi preview --policy-pack policies` runs)."""
+    `policies/` (the same rules `pulumi preview --policy-pack policies` runs), and the
+    exported register command against the resources (which only `check` can do)."""
     try:
         from anyscale_infra.policy.runner import evaluate, to_sarif
     except ImportError as exc:
@@ -97,7 +100,12 @@ def check(
             config = json.loads(policy_config.read_text())
         except json.JSONDecodeError as exc:
             _fail(f"--policy-config {policy_config}: not valid JSON ({exc})", EXIT_BAD_INPUT)
-    violations = evaluate(policy_records(result), config)
+    # The stack outputs too (unmasked, in memory only): the register command is checked
+    # against the resources, which `pulumi preview --policy-pack` cannot do.
+    try:
+        violations = evaluate(policy_records(result), config, outputs=result.outputs)
+    except KeyboardInterrupt:
+        _fail("interrupted", EXIT_INTERRUPTED)
     mandatory = [v for v in violations if v.enforcement_level == "mandatory"]
     if sarif:
         click.echo(json.dumps(to_sarif(violations, artifact_uri=str(program_dir / "Pulumi.yaml")), indent=2))
@@ -131,6 +139,7 @@ def policy_records(result: PreviewResult) -> list[dict[str, Any]]:
             "provider": r.provider,
             "protect": r.protect,
             "dependencies": r.dependencies,
+            "read": r.read,
         }
         for r in result.resources
     ]

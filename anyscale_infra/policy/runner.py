@@ -1,11 +1,12 @@
 """Drive the pack's policy objects over recorded resources, without the Pulumi engine.
 
-``evaluate(resources, config=None)`` takes plain records — dicts with ``urn``, ``type``,
-``name``, ``props`` (the inputs, camelCase), and optionally ``outputs`` and ``id`` (what
-stack policies see, as after a deployment), ``parent`` (URN), ``provider``, ``protect``,
-``dependencies`` — and returns the violations the same :data:`ALL_POLICIES` report under
-`pulumi preview --policy-pack policies`: resource policies see inputs, stack policies see
-outputs. ``config`` is the pack config (`--policy-pack-config` JSON): ``{policy id: {key:
+``evaluate(resources, config=None, outputs=None)`` takes plain records — dicts with
+``urn``, ``type``, ``name``, ``props`` (the inputs, camelCase), and optionally ``outputs``
+and ``id`` (what stack policies see, as after a deployment), ``parent`` (URN),
+``provider``, ``protect``, ``dependencies``, ``read`` (looked up with ``.get``) — and
+returns the violations the same :data:`ALL_POLICIES` report under `pulumi preview
+--policy-pack policies`: resource policies see inputs, stack policies see outputs. Given
+the stack ``outputs`` (unmasked), the :data:`CHECK_ONLY_POLICIES` run too. ``config`` is the pack config (`--policy-pack-config` JSON): ``{policy id: {key:
 value, "enforcementLevel": level}}`` or ``{policy id: level}``; each policy's schema
 defaults are applied first (the CLI does that; the SDK does not).
 """
@@ -29,7 +30,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from anyscale_infra.policy import ALL_POLICIES, PACK_NAME
+from anyscale_infra.policy import ALL_POLICIES, CHECK_ONLY_POLICIES, PACK_NAME
+from anyscale_infra.policy.outputs import OutputsPolicy, OutputsValidationArgs
 
 
 @dataclass(frozen=True)
@@ -92,13 +94,20 @@ def _run(result: Any) -> None:
         asyncio.new_event_loop().run_until_complete(result)  # type: ignore[arg-type]
 
 
-def evaluate(resources: Iterable[Mapping[str, Any]], config: Optional[Mapping[str, Any]] = None) -> list[Violation]:
-    """Every violation of :data:`ALL_POLICIES` in ``resources`` (stable order)."""
+def evaluate(
+    resources: Iterable[Mapping[str, Any]],
+    config: Optional[Mapping[str, Any]] = None,
+    outputs: Optional[Mapping[str, Any]] = None,
+) -> list[Violation]:
+    """Every violation of :data:`ALL_POLICIES` in ``resources`` — and, when the stack
+    ``outputs`` are given, of :data:`CHECK_ONLY_POLICIES` — in a stable order."""
     records = [r for r in resources if not str(r.get("type", "")).startswith("pulumi:providers:")]
     config = config or {}
     stack = _stack_resources(records)
     found: list[Violation] = []
-    for policy in ALL_POLICIES:
+    policies: list[Any] = [*ALL_POLICIES, *(CHECK_ONLY_POLICIES if outputs is not None else [])]
+    read_ids = {str(r["id"]) for r in records if r.get("read") and r.get("id")}
+    for policy in policies:
         level, values = _settings(policy, config)
         if level == EnforcementLevel.DISABLED.value:
             continue
@@ -116,6 +125,8 @@ def evaluate(resources: Iterable[Mapping[str, Any]], config: Optional[Mapping[st
                 _run(policy.validate(args, lambda message, urn=None, r=record: report(message, urn or r["urn"])))
         elif isinstance(policy, StackValidationPolicy):
             _run(policy.validate(StackValidationArgs(stack, values), report))
+        elif isinstance(policy, OutputsPolicy):
+            _run(policy.validate(OutputsValidationArgs(stack, dict(outputs or {}), values, read_ids), report))
     return sorted(found, key=lambda v: (v.policy_id, v.urn or "", v.message))
 
 
@@ -133,7 +144,7 @@ def to_sarif(violations: list[Violation], artifact_uri: str = "Pulumi.yaml") -> 
                 "level": SARIF_LEVELS.get((p.enforcement_level or EnforcementLevel.ADVISORY).value, "warning")
             },
         }
-        for p in ALL_POLICIES
+        for p in [*ALL_POLICIES, *CHECK_ONLY_POLICIES]
     ]
     results = [
         {

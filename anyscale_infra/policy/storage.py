@@ -7,6 +7,7 @@ encryption, versioning), so rules that span them are stack policies keyed by buc
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Optional
 
 from pulumi_policy import (
@@ -20,6 +21,8 @@ from pulumi_policy import (
 )
 
 from anyscale_infra import constants as c
+from anyscale_infra.aws.iam_evaluator import Decision, PolicyError, Principal, Request, evaluate
+from anyscale_infra.policy import _iam as q
 from anyscale_infra.policy._facts import (
     ACCOUNT_CONFIG,
     action_matches,
@@ -72,6 +75,29 @@ def _anyscale_cors(rule: Mapping[str, Any]) -> bool:
     )
 
 
+@dataclass
+class _Cloud:
+    """What bucket checks need besides the bucket: the stack and the cloud's roles."""
+
+    resources: list[PolicyResource]
+    anyscale_account: str
+    _roles: Optional[list[q.RoleView]] = None
+
+    @property
+    def account(self) -> str:
+        """The account the cloud (its bucket) lives in: its roles' account."""
+        return self.roles[0].account if self.roles else q.UNKNOWN_ACCOUNT
+
+    @property
+    def roles(self) -> list[q.RoleView]:
+        """The Anyscale role(s) and the node role(s) in the program (evaluated once)."""
+        if self._roles is None:
+            views = q.role_views(self.resources)
+            anyscale = q.anyscale_roles(views, self.anyscale_account)
+            self._roles = anyscale + [n for n in q.node_roles(views, anyscale) if n not in anyscale]
+        return self._roles
+
+
 def _per_bucket(check):  # type: ignore[no-untyped-def]
     """Run ``check`` on each bucket of the cloud (see ``cloud_buckets``): the user's other
     buckets in the same program are not this pack's business."""
@@ -79,15 +105,17 @@ def _per_bucket(check):  # type: ignore[no-untyped-def]
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         resources = list(args.resources)
         account = str(args.get_config().get("anyscaleAccountId", c.ANYSCALE_AWS_ACCOUNT_ID))
+        cloud = _Cloud(resources, account)
         for bucket in cloud_buckets(resources, account):
-            message = check(resources, bucket)
+            message = check(cloud, bucket)
             if message:
                 report(message, bucket.urn)
 
     return validate
 
 
-def _cors(resources: list[PolicyResource], bucket: PolicyResource) -> Optional[str]:
+def _cors(cloud: "_Cloud", bucket: PolicyResource) -> Optional[str]:
+    resources = cloud.resources
     if any(_anyscale_cors(rule) for rule in _cors_rules(resources, bucket)):
         return None
     return (
@@ -96,7 +124,8 @@ def _cors(resources: list[PolicyResource], bucket: PolicyResource) -> Optional[s
     )
 
 
-def _expose(resources: list[PolicyResource], bucket: PolicyResource) -> Optional[str]:
+def _expose(cloud: "_Cloud", bucket: PolicyResource) -> Optional[str]:
+    resources = cloud.resources
     rules = [r for r in _cors_rules(resources, bucket) if _anyscale_cors(r)]
     if not rules or any(set(EXPOSE_HEADERS) <= set(as_list(r.get("exposeHeaders"))) for r in rules):
         return None
@@ -106,7 +135,8 @@ def _expose(resources: list[PolicyResource], bucket: PolicyResource) -> Optional
     )
 
 
-def _public_access_block(resources: list[PolicyResource], bucket: PolicyResource) -> Optional[str]:
+def _public_access_block(cloud: "_Cloud", bucket: PolicyResource) -> Optional[str]:
+    resources = cloud.resources
     flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
     blocks = _attached(resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", bucket)
     if any(all(get(b.props, f) is True for f in flags) for b in blocks):
@@ -114,7 +144,8 @@ def _public_access_block(resources: list[PolicyResource], bucket: PolicyResource
     return f"bucket {_bucket_name(bucket)} lacks a public access block with all four settings on."
 
 
-def _encryption(resources: list[PolicyResource], bucket: PolicyResource) -> Optional[str]:
+def _encryption(cloud: "_Cloud", bucket: PolicyResource) -> Optional[str]:
+    resources = cloud.resources
     configs = _attached(
         resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", bucket
     )
@@ -123,7 +154,8 @@ def _encryption(resources: list[PolicyResource], bucket: PolicyResource) -> Opti
     return f"bucket {_bucket_name(bucket)} declares no server-side encryption configuration (SSE-S3 or SSE-KMS)."
 
 
-def _versioning(resources: list[PolicyResource], bucket: PolicyResource) -> Optional[str]:
+def _versioning(cloud: "_Cloud", bucket: PolicyResource) -> Optional[str]:
+    resources = cloud.resources
     for v in _attached(resources, "aws:s3/bucketVersioning:BucketVersioning", bucket):
         if (get(v.props, "versioningConfiguration") or {}).get("status") == "Enabled":
             return None
@@ -135,13 +167,97 @@ def _versioning(resources: list[PolicyResource], bucket: PolicyResource) -> Opti
     )
 
 
-def _tls_only(resources: list[PolicyResource], bucket: PolicyResource) -> Optional[str]:
-    for bp in _attached(resources, "aws:s3/bucketPolicy:BucketPolicy", bucket):
-        for s in statements(policy_document(get(bp.props, "policy"))):
-            condition = s.get("Condition") or {}
-            if s.get("Effect") == "Deny" and str((condition.get("Bool") or {}).get("aws:SecureTransport")).lower() == "false":
-                return None
-    return f"bucket {_bucket_name(bucket)}'s policy does not deny requests without TLS (aws:SecureTransport=false)."
+def _bucket_policy(cloud: "_Cloud", bucket: PolicyResource) -> tuple[Optional[q.PolicySource], bool]:
+    return q.bucket_policy_source(cloud.resources, {_bucket_name(bucket), ident(bucket)} - {None})  # type: ignore[arg-type]
+
+
+def _probes(cloud: "_Cloud") -> list[tuple[str, Principal]]:
+    """Who the bucket questions ask about: the cloud's roles, an unrelated account, anyone."""
+    return [(f"role {r.name}", r.principal) for r in cloud.roles] + [
+        (f"account {q.STRANGER_ACCOUNT}", Principal.aws(q.STRANGER_ARN)),
+        ("an anonymous caller", Principal.anonymous()),
+    ]
+
+
+def _tls_only(cloud: "_Cloud", bucket: PolicyResource) -> Optional[str]:
+    """Nobody can without TLS: the bucket policy itself denies every non-TLS request, so no
+    grant, present or future, in any policy can open it (AWS FSBP S3.5)."""
+    name = str(_bucket_name(bucket))
+    policy, known = _bucket_policy(cloud, bucket)
+    if not known:
+        return None
+    if policy is None:
+        return f"bucket {name} has no bucket policy, so nothing denies requests without TLS (aws:SecureTransport=false)."
+    open_to: dict[str, list[str]] = {}
+    example = ""
+    for who, principal in _probes(cloud):
+        for action, arn in q.bucket_requests(name):
+            context = {**q.principal_context(principal), "aws:SecureTransport": False}
+            try:
+                evaluation = evaluate(
+                    Request(action, arn, principal, context), resource_policy=policy, resource_account=cloud.account
+                )
+            except PolicyError as exc:
+                return f"bucket {name}'s policy cannot be evaluated: {exc}"
+            if evaluation.decision is not Decision.EXPLICIT_DENY:
+                open_to.setdefault(who, []).append(action)
+                example = example or f"{action} by {who}: {q.why(evaluation)}"
+    if open_to:
+        return (
+            f"bucket {name}'s policy does not deny requests without TLS (aws:SecureTransport=false) for "
+            + "; ".join(f"{who} ({', '.join(actions)})" for who, actions in open_to.items())
+            + f" (e.g. {example}). Only a Deny statement guards every principal."
+        )
+    return None
+
+
+def _role_access(cloud: "_Cloud", bucket: PolicyResource) -> Optional[str]:
+    """Both roles can list, get, put and delete over TLS (seed 004 "S3"), through their own
+    policies or the bucket policy (same account)."""
+    name = str(_bucket_name(bucket))
+    policy, known = _bucket_policy(cloud, bucket)
+    if not known:
+        return None
+    missing: list[str] = []
+    for role in cloud.roles:
+        try:
+            denied = [
+                f"{action} ({q.why(evaluation)})"
+                for action, arn in q.bucket_requests(name)
+                if not (evaluation := role.can(action, arn, {"aws:SecureTransport": True}, resource_policy=policy)).allowed
+            ]
+        except q.Unknown:
+            continue
+        except PolicyError as exc:
+            return f"bucket {name}: the policies of role {role.name} cannot be evaluated: {exc}"
+        if denied:
+            extra = f" (its undeclared policies {', '.join(role.undeclared)} may grant it)" if role.undeclared else ""
+            missing.append(f"role {role.name} cannot {', '.join(denied)}{extra}")
+    if missing:
+        return f"bucket {name}: " + "; ".join(missing) + " (seed 004: both roles need s3:ListBucket, GetObject, PutObject, DeleteObject)."
+    return None
+
+
+def _no_anonymous_read(cloud: "_Cloud", bucket: PolicyResource) -> Optional[str]:
+    name = str(_bucket_name(bucket))
+    policy, known = _bucket_policy(cloud, bucket)
+    if not known or policy is None:
+        return None
+    readable = []
+    for action, arn in q.bucket_requests(name, ("s3:GetObject", "s3:ListBucket")):
+        try:
+            evaluation = evaluate(
+                Request(action, arn, Principal.anonymous(), {"aws:SecureTransport": True}),
+                resource_policy=policy,
+                resource_account=cloud.account,
+            )
+        except PolicyError as exc:
+            return f"bucket {name}'s policy cannot be evaluated: {exc}"
+        if evaluation.allowed:
+            readable.append(f"{action} ({q.why(evaluation)})")
+    if readable:
+        return f"bucket {name}'s policy lets anonymous callers {', '.join(readable)}: a cloud's data is never public."
+    return None
 
 
 def _kms_keys(resources: list[PolicyResource], bucket: PolicyResource) -> list[str]:
@@ -157,47 +273,49 @@ def _kms_keys(resources: list[PolicyResource], bucket: PolicyResource) -> list[s
     return keys
 
 
-def _role_documents(resources: list[PolicyResource]) -> dict[str, list[dict[str, Any]]]:
-    """Role name -> the policy documents it carries (RolePolicy, Role.inlinePolicies)."""
-    documents: dict[str, list[dict[str, Any]]] = {}
-    for resource, document in iter_policy_documents(resources):
-        if resource.resource_type == "aws:iam/rolePolicy:RolePolicy":
-            documents.setdefault(str(get(resource.props, "role")), []).append(document)
-        elif resource.resource_type == "aws:iam/role:Role":
-            documents.setdefault(str(get(resource.props, "name")), []).append(document)
-    return documents
+def _key_arn(resources: list[PolicyResource], key: str) -> str:
+    """The ARN IAM policies name for a bucket's ``kmsMasterKeyId`` (an ARN, a key id, or the
+    id of a key declared in the program)."""
+    if key.startswith("arn:"):
+        return key
+    for declared in of_type(resources, "aws:kms/key:Key"):
+        if key in {ident(declared), get(declared.props, "keyId")} and get(declared.props, "arn"):
+            return str(get(declared.props, "arn"))
+    return key
 
 
-def _kms_grants(resources: list[PolicyResource], bucket: PolicyResource) -> Optional[str]:
+def _kms_grants(cloud: "_Cloud", bucket: PolicyResource) -> Optional[str]:
+    resources = cloud.resources
     keys = _kms_keys(resources, bucket)
     if not keys:
         return None
-    roles = of_type(resources, "aws:iam/role:Role")
-    principals = {
-        p
-        for bp in _attached(resources, "aws:s3/bucketPolicy:BucketPolicy", bucket)
-        for s in statements(policy_document(get(bp.props, "policy")))
-        if allows(s)
-        for p in as_list((s.get("Principal") or {}).get("AWS") if isinstance(s.get("Principal"), Mapping) else [])
-    }
-    bucket_roles = [r for r in roles if get(r.props, "arn") in principals]
-    documents = _role_documents(resources)
+    name = str(_bucket_name(bucket))
+    policy, _ = _bucket_policy(cloud, bucket)
+    views = q.role_views(resources)
+    # The cloud's roles, and any other role the bucket policy lets read objects.
+    roles = {r.resource.urn: r for r in cloud.roles}
+    if policy is not None:
+        for view in views:
+            (action, arn), = q.bucket_requests(name, ("s3:GetObject",))
+            try:
+                context = {**q.principal_context(view.principal), "aws:SecureTransport": True}
+                if evaluate(Request(action, arn, view.principal, context), resource_policy=policy).allowed:
+                    roles.setdefault(view.resource.urn, view)
+            except PolicyError:
+                continue
     missing = []
-    for role in bucket_roles:
-        name = str(get(role.props, "name"))
-        granted = [
-            s
-            for doc in documents.get(name, []) + documents.get(str(ident(role)), [])
-            for s in statements(doc)
-            if allows(s) and any(k in as_list(s.get("Resource")) or "*" in as_list(s.get("Resource")) for k in keys)
-        ]
-        for action in ("kms:GenerateDataKey", "kms:Decrypt"):
-            if not any(action_matches(a, action) for s in granted for a in actions(s)):
-                missing.append(f"{name} lacks {action}")
+    for role in roles.values():
+        for key in keys:
+            for action in c.KMS_ROLE_ACTIONS:
+                try:
+                    if not role.can(action, _key_arn(resources, key)).allowed:
+                        missing.append(f"{role.name} cannot {action}")
+                except (q.Unknown, PolicyError):
+                    continue
     if missing:
         return (
-            f"bucket {_bucket_name(bucket)} is encrypted with KMS key {keys[0]} but "
-            f"{'; '.join(missing)} on it (seed 004: both roles need kms:GenerateDataKey and kms:Decrypt)."
+            f"bucket {name} is encrypted with KMS key {keys[0]} but "
+            f"{'; '.join(missing)} on it (seed 004: both roles need {' and '.join(c.KMS_ROLE_ACTIONS)})."
         )
     return None
 
@@ -239,14 +357,34 @@ s3_versioning = StackValidationPolicy(
 )
 s3_tls_only = StackValidationPolicy(
     name="anyscale-aws-s3-tls-only",
-    description="Bucket policies deny requests without TLS (aws:SecureTransport=false).",
+    description=(
+        "The cloud bucket's policy denies every request without TLS (aws:SecureTransport=false), whoever "
+        "makes it: the cloud's roles, other accounts, anonymous callers."
+    ),
     config_schema=ACCOUNT_CONFIG,
     validate=_per_bucket(_tls_only),
     enforcement_level=EnforcementLevel.MANDATORY,
 )
+s3_role_access = StackValidationPolicy(
+    name="anyscale-aws-s3-role-access",
+    description=(
+        "The Anyscale role and the node role can list, get, put and delete in the cloud bucket over TLS, "
+        "through their policies or the bucket policy (seed 004 \"S3\")."
+    ),
+    config_schema=ACCOUNT_CONFIG,
+    validate=_per_bucket(_role_access),
+    enforcement_level=EnforcementLevel.MANDATORY,
+)
+s3_no_anonymous_read = StackValidationPolicy(
+    name="anyscale-aws-s3-no-anonymous-read",
+    description="No anonymous caller can read or list the cloud bucket (its policy grants no public access).",
+    config_schema=ACCOUNT_CONFIG,
+    validate=_per_bucket(_no_anonymous_read),
+    enforcement_level=EnforcementLevel.MANDATORY,
+)
 s3_kms_roles = StackValidationPolicy(
     name="anyscale-aws-s3-kms-roles",
-    description="With SSE-KMS, every role the bucket policy grants can kms:GenerateDataKey and kms:Decrypt on the key (seed 004).",
+    description="With SSE-KMS, both cloud roles (and any role the bucket policy lets read) can kms:GenerateDataKey and kms:Decrypt on the key (seed 004).",
     config_schema=ACCOUNT_CONFIG,
     validate=_per_bucket(_kms_grants),
     enforcement_level=EnforcementLevel.MANDATORY,
@@ -353,6 +491,8 @@ POLICIES = [
     s3_encryption,
     s3_versioning,
     s3_tls_only,
+    s3_role_access,
+    s3_no_anonymous_read,
     s3_kms_roles,
     efs_encrypted,
     efs_has_mount_targets,

@@ -19,7 +19,10 @@ PROGRAMS = ["."] + sorted(f"examples/{p.name}" for p in (ROOT / "examples").iter
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_every_example_passes_the_pack(program):
-    violations = evaluate(policy_records(run_program(ROOT / program)))
+    """...and its register command names exactly what it builds (the check-only rules)."""
+    result = run_program(ROOT / program)
+    assert any(key.startswith("register") for key in result.outputs)
+    violations = evaluate(policy_records(result), outputs=result.outputs)
     assert [v for v in violations if v.enforcement_level == "mandatory"] == []
     if program != "examples/aws-in-your-program":  # its own VPC has no S3 endpoint: advisory
         assert violations == []
@@ -29,7 +32,12 @@ def test_scoped_example_passes_the_scoped_rule_with_its_cloud_id():
     config = {"anyscale-aws-scoped-instance-actions": {"cloudId": "cld_previewOnly00000000000000"}}
     records = policy_records(run_program(ROOT / "examples/aws-scoped"))
     assert evaluate(records, config) == []
-    # ...and the direct example (first phase, `*` start/stop) would not.
+    # Scoped in its policies, it is judged without the config too; against another cloud id
+    # it fails (it could not act on that cloud's instances).
+    assert evaluate(records) == []
+    other = {"anyscale-aws-scoped-instance-actions": {"cloudId": "cld_another0000000000000000"}}
+    assert {v.policy_id for v in evaluate(records, other)} == {"anyscale-aws-scoped-instance-actions"}
+    # ...and the direct example (first phase, `*` start/stop) would not pass once scoped.
     direct = policy_records(run_program(ROOT / "examples/aws-direct"))
     assert {v.policy_id for v in evaluate(direct, config)} == {"anyscale-aws-scoped-instance-actions"}
 

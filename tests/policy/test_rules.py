@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from anyscale_infra.aws import policies
-from anyscale_infra.policy import ALL_POLICIES
+from anyscale_infra.policy import ALL_POLICIES, CHECK_ONLY_POLICIES
 from anyscale_infra.policy.runner import evaluate
 from policy_fixtures import (
+    BUCKET_STATEMENTS,
     CLOUD_ID,
-    NODE_ROLE_ARN,
+    SCOPED_STATEMENTS,
     compliant_cloud,
     doc,
     edit,
@@ -42,13 +42,13 @@ TERRAFORM_MODULE_START = {  # anyscale/terraform-aws-anyscale-cloudfoundation-mo
     "Condition": {"StringEquals": {"aws:RequestTag/anyscale-cloud-id": CLOUD_ID}},
 }
 
-ALLOW_ONLY_BUCKET_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        s for s in policies.bucket_policy("acme-anyscale", ["arn:aws:iam::000000000001:role/anyscale-role"])["Statement"]
-        if s["Effect"] == "Allow"
-    ],
-}
+ALLOW_ONLY_BUCKET_POLICY = {"Version": "2012-10-17", "Statement": [s for s in BUCKET_STATEMENTS if s["Effect"] == "Allow"]}
+# The first phase (seed 004): start and stop on every instance, nothing scoped yet.
+FIRST_PHASE_STATEMENTS = [s for s in SCOPED_STATEMENTS if "anyscale-cloud-id" not in json.dumps(s)] + [
+    {"Sid": "InstanceStart", "Effect": "Allow", "Action": ["ec2:StartInstances", "ec2:RunInstances"], "Resource": "*"},
+    {"Sid": "InstanceStop", "Effect": "Allow", "Action": ["ec2:TerminateInstances", "ec2:StopInstances"], "Resource": "*"},
+]
+WITH_TERRAFORM_START = [s for s in SCOPED_STATEMENTS if s["Sid"] != "RestrictedInstanceStart"] + [TERRAFORM_MODULE_START]
 
 # rule id -> (broken stack, the resource name the violation must name)
 BROKEN = {
@@ -89,7 +89,12 @@ BROKEN = {
     "anyscale-aws-node-trust-action": (edit(BASE, "nodes", assumeRolePolicy=doc({"Effect": "Allow", "Action": ["sts:AssumeRole"], "Principal": {"Service": "ec2.amazonaws.com"}})), "nodes"),
     "anyscale-aws-no-wildcard-principal": (edit(BASE, "bucket-policy", policy=doc({"Sid": "Open", "Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-anyscale/*"}, {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}})), "bucket-policy"),
     "anyscale-aws-no-wildcard-action": (plus(BASE, record("aws:iam/rolePolicy:RolePolicy", "admin", {"role": "nodes", "policy": doc({"Sid": "Admin", "Effect": "Allow", "Action": "*", "Resource": "*"})})), "admin"),
-    "anyscale-aws-scoped-instance-actions": (edit(BASE, "steady", policy=doc(TERRAFORM_MODULE_START)), "steady"),
+    "anyscale-aws-trust-only-anyscale": (edit(BASE, "anyscale-role", assumeRolePolicy=doc({"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"AWS": ["arn:aws:iam::525325868955:root", "arn:aws:iam::000000000001:root"]}, "Condition": {"StringEquals": {"sts:ExternalId": "org_abc123-x7Y2kq"}}})), "anyscale-role"),
+    "anyscale-aws-scoped-instance-actions": (edit(BASE, "steady", policy=doc(*WITH_TERRAFORM_START)), "anyscale-role"),
+    "anyscale-aws-anyscale-role-permissions": (edit(BASE, "steady", policy=doc(*[s for s in SCOPED_STATEMENTS if s["Sid"] != "IAM"])), "anyscale-role"),
+    "anyscale-aws-role-policies-declared": (plus(BASE, record("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "admin", {"role": "anyscale-role", "policyArn": "arn:aws:iam::aws:policy/AmazonEC2FullAccess"})), "anyscale-role"),
+    "anyscale-aws-s3-role-access": (edit(BASE, "bucket-policy", policy=doc({**BUCKET_STATEMENTS[0], "Principal": {"AWS": "arn:aws:iam::000000000001:role/anyscale-role"}}, BUCKET_STATEMENTS[1])), "data"),
+    "anyscale-aws-s3-no-anonymous-read": (edit(BASE, "bucket-policy", policy=doc(*BUCKET_STATEMENTS, {"Sid": "Public", "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::acme-anyscale/*"})), "data"),
     "anyscale-aws-instance-profile-same-name": (edit(BASE, "nodes-profile", name="nodes-profile"), "nodes"),
     "anyscale-aws-instance-role-ecr-read-only": (without(BASE, "ecr"), "nodes"),
 }
@@ -113,23 +118,32 @@ def test_rule_reports_the_broken_resource(rule_id):
 def test_terraform_module_start_statement_is_explained():
     stack, _ = BROKEN["anyscale-aws-scoped-instance-actions"]
     (violation,) = [v for v in evaluate(stack, SCOPED) if v.policy_id == "anyscale-aws-scoped-instance-actions"]
+    assert "cannot ec2:StartInstances an existing instance tagged anyscale-cloud-id=" + CLOUD_ID in violation.message
     assert "requests carry no tags" in violation.message and "aws:ResourceTag" in violation.message
 
 
-def test_scoped_rule_needs_a_cloud_id_to_apply():
+def test_a_role_scoped_in_its_policies_is_judged_without_a_configured_cloud_id():
+    """The Terraform module's start statement names the cloud id: the role is in the second
+    phase whatever the pack config says, and its start permission can never act."""
     stack, _ = BROKEN["anyscale-aws-scoped-instance-actions"]
-    assert [v for v in evaluate(stack) if v.policy_id == "anyscale-aws-scoped-instance-actions"] == []
+    assert [v.policy_id for v in evaluate(stack) if v.enforcement_level == "mandatory"] == [
+        "anyscale-aws-scoped-instance-actions"
+    ]
 
 
-def test_first_phase_policy_fails_the_scoped_rule_and_second_phase_passes():
-    first = policies.steady_state_policy([NODE_ROLE_ARN], [], cloud_id=None)
-    stack = edit(BASE, "steady", policy=json.dumps(first))
-    ids = {v.policy_id for v in evaluate(stack, SCOPED)}
-    assert ids == {"anyscale-aws-scoped-instance-actions"}
+def test_a_first_phase_role_is_not_judged_until_a_cloud_id_is_configured():
+    stack = edit(BASE, "steady", policy=doc(*FIRST_PHASE_STATEMENTS))
+    assert evaluate(stack) == []
+    # With the cloud id configured (after `cloud register`), start/stop on `*` defeats scoping.
+    (violation,) = evaluate(stack, SCOPED)
+    assert violation.policy_id == "anyscale-aws-scoped-instance-actions"
+    assert violation.enforcement_level == "mandatory"
+    assert "can ec2:StartInstances another cloud's instance (allowed by statement InstanceStart of RolePolicy steady)" in violation.message
+    assert "can ec2:TerminateInstances an untagged instance (allowed by statement InstanceStop of RolePolicy steady)" in violation.message
 
 
 def test_kms_grants_satisfy_the_kms_rule():
-    grant = json.dumps(policies.bucket_access_policy("acme-anyscale", kms_key_arn=KMS_KEY))
+    grant = doc({"Sid": "UseBucketKmsKey", "Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": KMS_KEY})
     stack = plus(
         edit(BASE, "sse", rules=KMS_SSE),
         record("aws:iam/rolePolicy:RolePolicy", "grant-a", {"role": "anyscale-role", "policy": grant}),
@@ -185,3 +199,5 @@ def test_the_docs_table_lists_every_rule_with_its_level():
     text = (Path(__file__).resolve().parents[2] / "docs" / "policy-pack.md").read_text()
     for policy in ALL_POLICIES:
         assert f"| `{policy.name}` | {policy.enforcement_level.value} |" in text, policy.name
+    for policy in CHECK_ONLY_POLICIES:
+        assert f"| `{policy.name}` | {policy.enforcement_level.value} | outputs (check only) |" in text, policy.name

@@ -196,3 +196,18 @@ def test_a_real_ctrl_c_exits_130(tmp_path):
         process.kill()
     assert process.returncode == EXIT_INTERRUPTED, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
+
+
+def test_check_ctrl_c_during_the_policy_evaluation_exits_130(tmp_path, monkeypatch):
+    """After the program ran: an interrupt in the pack is not click's "Aborted!" (exit 1)."""
+    import anyscale_infra.policy.runner as runner
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "evaluate", interrupted)
+    (tmp_path / "Pulumi.yaml").write_text("name: stops\nruntime: python\n")
+    (tmp_path / "__main__.py").write_text("import pulumi\npulumi.export('x', 1)\n")
+    out = CliRunner().invoke(main, ["check", str(tmp_path)])
+    assert out.exit_code == EXIT_INTERRUPTED
+    assert "error: interrupted" in out.output and "Aborted" not in out.output

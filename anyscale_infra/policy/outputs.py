@@ -1,0 +1,151 @@
+"""Rules over a stack's *outputs*: what `anyscale-infra check` adds to the pack.
+
+CrossGuard never shows a policy the stack outputs (`pulumi preview --policy-pack` passes
+resources only), so a rule that compares the exported ``register_command`` with the
+resources the program builds cannot run there. The offline runner has both: rules of this
+kind (:class:`OutputsPolicy`) run in ``anyscale-infra check`` only.
+
+Cloud-neutral: finding and parsing the register command (or its flag dict) among the
+outputs, and telling a value the program builds from one it only references. Each cloud's
+rules say which flag names which kind of resource.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
+
+from pulumi_policy import EnforcementLevel, PolicyConfigSchema, PolicyResource
+
+#: ``anyscale cloud register`` — the command every cloud's register output starts with.
+REGISTER_PREFIX = ("anyscale", "cloud", "register")
+#: What masks a secret flag value in a message (the External ID).
+SECRET_MASK = "[secret]"
+
+FlagValue = Union[str, bool]
+Report = Callable[..., None]
+
+
+@dataclass(frozen=True)
+class RegisterCall:
+    """One register command the program exports."""
+
+    output: str
+    """The stack output it came from (``register_command``, ``register_args``)."""
+    flags: dict[str, FlagValue]
+    """``--flag`` -> value; ``True`` for a bare flag."""
+
+    def get(self, flag: str) -> Optional[FlagValue]:
+        return self.flags.get(flag)
+
+    def values(self, flag: str) -> list[str]:
+        """A comma-separated flag as a list (``--subnet-ids a,b`` -> ``[a, b]``)."""
+        value = self.flags.get(flag)
+        if not isinstance(value, str):
+            return []
+        return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def parse_register_command(text: str) -> Optional[dict[str, FlagValue]]:
+    """The flags of ``anyscale cloud register ...`` (shell words), or None if ``text`` is not
+    one. ``--flag value``, ``--flag=value`` and bare ``--flag`` are understood."""
+    try:
+        words = shlex.split(text)
+    except ValueError:
+        return None
+    if tuple(words[:3]) != REGISTER_PREFIX:
+        return None
+    flags: dict[str, FlagValue] = {}
+    index = 3
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if not word.startswith("-"):
+            continue  # a stray positional: `cloud register` takes none
+        name, equals, value = word.partition("=")
+        if equals:
+            flags[name] = value
+        elif index < len(words) and not words[index].startswith("-"):
+            flags[name] = words[index]
+            index += 1
+        else:
+            flags[name] = True
+    return flags
+
+
+def register_calls(outputs: Mapping[str, Any]) -> list[RegisterCall]:
+    """Every register command among the stack outputs, whatever their keys: a string that
+    is ``anyscale cloud register ...``, or a flag dict (``{"--provider": "aws", ...}``)."""
+    found: list[RegisterCall] = []
+    for key, value in sorted(outputs.items()):
+        if isinstance(value, str):
+            flags = parse_register_command(value)
+            if flags is not None:
+                found.append(RegisterCall(key, flags))
+        elif isinstance(value, Mapping) and "--provider" in value:
+            found.append(
+                RegisterCall(key, {str(k): (v if v is True else str(v)) for k, v in value.items() if v not in (None, False)})
+            )
+    return found
+
+
+_TOKENS = re.compile(r"[\s\"',\[\]{}()]+")
+
+
+def _leaves(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _leaves(item)
+
+
+def referenced_values(resources: Iterable[PolicyResource]) -> set[str]:
+    """Every string the program's resources carry, and every word inside them (ids and
+    ARNs inside a policy document's JSON count): a bring-your-own id that the program
+    passes to any resource is *referenced*."""
+    found: set[str] = set()
+    for resource in resources:
+        for leaf in _leaves(dict(resource.props)):
+            found.add(leaf)
+            found.update(t for t in _TOKENS.split(leaf) if t)
+    return found
+
+
+@dataclass
+class OutputsValidationArgs:
+    """What an :class:`OutputsPolicy` sees: the stack's resources (with outputs, as stack
+    policies see them), its outputs (unmasked: secrets included), and the rule's config."""
+
+    resources: list[PolicyResource]
+    outputs: dict[str, Any]
+    config: dict[str, Any] = field(default_factory=dict)
+    read_ids: set[str] = field(default_factory=set)
+    """Ids of resources the program looked up (``.get``): references to existing ones."""
+
+    def get_config(self) -> dict[str, Any]:
+        return self.config
+
+    def register_calls(self) -> list[RegisterCall]:
+        return register_calls(self.outputs)
+
+    def referenced(self) -> set[str]:
+        return referenced_values(self.resources) | self.read_ids
+
+
+@dataclass(frozen=True)
+class OutputsPolicy:
+    """A rule over the stack outputs and the resources together (`anyscale-infra check`
+    only). Same fields as a CrossGuard policy, so the runner, SARIF and docs treat it alike."""
+
+    name: str
+    description: str
+    validate: Callable[[OutputsValidationArgs, Report], Any]
+    enforcement_level: EnforcementLevel = EnforcementLevel.MANDATORY
+    config_schema: Optional[PolicyConfigSchema] = None
