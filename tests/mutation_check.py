@@ -1,0 +1,156 @@
+"""Do the tests notice when behaviour changes? Apply each mutation below to a copy of the
+library, run the tests that guard it, and require them to FAIL.
+
+    .venv/bin/python tests/mutation_check.py [--only NAME]
+
+Each mutation is a small, plausible slip (a limit moved by one, a list cut short, a branch
+inverted) written as an exact source edit: if an edit no longer applies because the code
+changed, the script says so and fails — update the mutation, do not drop it. The copy lives
+in a temporary directory (the working tree is never touched) and is imported first through
+PYTHONPATH. Exit 0 when every mutation is killed. Not a pytest test (it runs pytest many
+times): CI runs it after the suite (.ci/run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+COPIED = ("anyscale_infra", "tests", "examples", "docs", "policies", "Pulumi.yaml", "Pulumi.preview.yaml", "__main__.py", "pyproject.toml")
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    file: str
+    old: str
+    new: str
+    tests: tuple[str, ...]
+
+
+M = Mutation
+MUTATIONS = [
+    # --- register arguments (issue 10: "passing only the first of several security groups")
+    M("register: only the first security group", "anyscale_infra/register.py",
+      '"--security-group-ids": ",".join(self.security_group_ids)', '"--security-group-ids": ",".join(self.security_group_ids[:1])',
+      ("tests/test_register.py",)),
+    M("register: security groups reordered", "anyscale_infra/register.py",
+      '"--security-group-ids": ",".join(self.security_group_ids)', '"--security-group-ids": ",".join(sorted(self.security_group_ids))',
+      ("tests/test_register.py",)),
+    M("register: only the first subnet", "anyscale_infra/register.py",
+      '"--subnet-ids": ",".join(self.subnet_ids)', '"--subnet-ids": ",".join(self.subnet_ids[:1])',
+      ("tests/test_register.py",)),
+    M("register: private network flag dropped", "anyscale_infra/register.py",
+      'flags["--private-network"] = True', 'pass',
+      ("tests/test_register.py",)),
+    # --- limits moved by one, in the one place they live
+    M("limit: VPC /24 -> /25", "anyscale_infra/constants.py", "MIN_VPC_PREFIX_LENGTH: Final = 24", "MIN_VPC_PREFIX_LENGTH: Final = 25",
+      ("tests/test_validation.py", "tests/policy/test_iam_rules.py")),
+    M("limit: VPC /24 -> /23", "anyscale_infra/constants.py", "MIN_VPC_PREFIX_LENGTH: Final = 24", "MIN_VPC_PREFIX_LENGTH: Final = 23",
+      ("tests/test_validation.py", "tests/policy/test_iam_rules.py")),
+    M("limit: subnet /28 -> /29", "anyscale_infra/constants.py", "MIN_SUBNET_PREFIX_LENGTH: Final = 28", "MIN_SUBNET_PREFIX_LENGTH: Final = 29",
+      ("tests/test_validation.py", "tests/policy/test_iam_rules.py")),
+    M("limit: recommended VPC /20 -> /21", "anyscale_infra/constants.py", "RECOMMENDED_VPC_PREFIX_LENGTH: Final = 20",
+      "RECOMMENDED_VPC_PREFIX_LENGTH: Final = 21", ("tests/policy/test_iam_rules.py", "tests/aws/test_network.py")),
+    M("limit: recommended subnet /24 -> /23", "anyscale_infra/constants.py", "RECOMMENDED_SUBNET_PREFIX_LENGTH: Final = 24",
+      "RECOMMENDED_SUBNET_PREFIX_LENGTH: Final = 23", ("tests/policy/test_iam_rules.py",)),
+    M("limit: size check off by one", "anyscale_infra/validation.py", "if network.prefixlen > max_prefix_length:",
+      "if network.prefixlen >= max_prefix_length:", ("tests/test_validation.py", "tests/policy/test_iam_rules.py")),
+    M("limit: MemoryDB replicas >= 1 -> > 1", "anyscale_infra/policy/memorydb.py", "replicas < c.MIN_MEMORYDB_REPLICAS_PER_SHARD",
+      "replicas <= c.MIN_MEMORYDB_REPLICAS_PER_SHARD", ("tests/policy/test_iam_rules.py",)),
+    # --- rules that stop reading something
+    M("rule: IPv6 rule ranges ignored", "anyscale_infra/policy/_facts.py",
+      'cidrs=tuple(c for c in (get(p, "cidrIpv4"), get(p, "cidrIpv6")) if c)', 'cidrs=tuple(c for c in (get(p, "cidrIpv4"),) if c)',
+      ("tests/policy/test_iam_rules.py",)),
+    M("rule: world means 0.0.0.0/0 only", "anyscale_infra/validation.py",
+      "return ipaddress.ip_network(cidr, strict=False).prefixlen == 0", 'return cidr == "0.0.0.0/0"',
+      ("tests/policy/test_iam_rules.py",)),
+    M("rule: any condition taken for an External ID", "anyscale_infra/policy/iam.py",
+      "    if without.allowed:\n", '    if without.allowed and not any(s.get("Condition") for s in trust.document["Statement"]):\n',
+      ("tests/policy/test_iam_rules.py",)),
+    M("rule: a wrong External ID accepted", "anyscale_infra/policy/iam.py", "    elif wrong is not None:", "    elif False:",
+      ("tests/policy/test_iam_rules.py",)),
+    M("rule: an Allow counted as the TLS Deny", "anyscale_infra/policy/storage.py",
+      "if evaluation.decision is not Decision.EXPLICIT_DENY:", "if evaluation.decision is Decision.IMPLICIT_DENY:",
+      ("tests/policy/test_iam_rules.py",)),
+    M("rule: one of the two KMS actions", "anyscale_infra/policy/storage.py", "for action in c.KMS_ROLE_ACTIONS:",
+      "for action in c.KMS_ROLE_ACTIONS[:1]:", ("tests/policy/test_iam_rules.py",)),
+    M("rule: scoping judged on the first policy only", "anyscale_infra/policy/_iam.py",
+      "            identity=self.identity,", "            identity=self.identity[:1],", ("tests/policy/test_iam_rules.py",)),
+    M("rule: untagged instances not probed", "anyscale_infra/policy/iam.py",
+      '(("another cloud\'s", q.OTHER_CLOUD_ID), ("an untagged", None))', '(("another cloud\'s", q.OTHER_CLOUD_ID),)',
+      ("tests/policy/test_iam_rules.py",)),
+    M("rule: other principals not probed", "anyscale_infra/policy/iam.py", "                    admitted.append(", "                    (",
+      ("tests/policy/test_iam_rules.py",)),
+    M("rule: register values never judged", "anyscale_infra/policy/register.py",
+      "        if value in self.built:\n", "        if True:\n            return None, None\n        if value in self.built:\n",
+      ("tests/policy/test_register_rules.py",)),
+    # --- the evaluator
+    M("evaluator: explicit Deny does not win", "anyscale_infra/aws/iam_evaluator.py",
+      "    if denies:\n        return Evaluation(Decision.EXPLICIT_DENY", "    if False:\n        return Evaluation(Decision.EXPLICIT_DENY",
+      ("tests/aws/test_iam_evaluator.py",)),
+    # --- errors: bad input is exit 2 with the field, never a crash
+    M("errors: a component's validation error becomes RuntimeError", "anyscale_infra/aws/_component.py",
+      "    return InvalidArgsError(model, [FieldProblem(field, message)])", "    return RuntimeError(f\"{field}: {message}\")",
+      ("tests/test_bad_input.py", "tests/aws")),
+]
+
+
+def _copy(target: Path) -> None:
+    for name in COPIED:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__", ".venv", "venv"))
+        elif source.exists():
+            shutil.copy2(source, target / name)
+
+
+def run(mutation: Mutation, workdir: Path) -> tuple[str, float]:
+    path = workdir / mutation.file
+    original = path.read_text()
+    if original.count(mutation.old) != 1:
+        return f"STALE (the edit matches {original.count(mutation.old)} places in {mutation.file}; update it)", 0.0
+    path.write_text(original.replace(mutation.old, mutation.new))
+    env = {**os.environ, "PYTHONPATH": str(workdir), "PYTHONDONTWRITEBYTECODE": "1"}
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *mutation.tests],
+            cwd=workdir, env=env, capture_output=True, text=True, timeout=900,
+        )
+    finally:
+        path.write_text(original)
+    elapsed = time.perf_counter() - start
+    if done.returncode == 1:
+        return "killed", elapsed
+    if done.returncode == 0:
+        return "SURVIVED", elapsed
+    return f"ERROR (pytest exit {done.returncode}: {done.stdout[-300:]}{done.stderr[-300:]})", elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", help="run the mutations whose name contains this text")
+    chosen = [m for m in MUTATIONS if not parser.parse_args().only or parser.parse_args().only in m.name]
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="anyscale-infra-mutants-") as tmp:
+        workdir = Path(tmp)
+        _copy(workdir)
+        for mutation in chosen:
+            verdict, seconds = run(mutation, workdir)
+            failed += verdict != "killed"
+            print(f"{verdict:<9} {seconds:5.1f}s  {mutation.name}", flush=True)
+    print(f"{len(chosen) - failed}/{len(chosen)} mutations killed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
