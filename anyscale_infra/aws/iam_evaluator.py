@@ -16,6 +16,11 @@ behaviour. Nor does it know which context keys a real request carries: the calle
 them in ``Request.context`` (``aws:PrincipalArn`` too; nothing is derived from the
 principal). Standard library only. Whatever AWS would reject, or this module cannot
 evaluate faithfully, raises :class:`PolicyError` rather than being guessed at.
+
+Why our own: of the Python libraries, principalmapper (AGPL-3.0, unmaintained since 2022)
+evaluates conditions but gets missing keys wrong (``StringNotLike`` on an absent key is
+false), and policyglass reasons symbolically about statements rather than deciding one
+concrete request; AWS's own simulator is an API call, which the offline check cannot make.
 """
 
 from __future__ import annotations

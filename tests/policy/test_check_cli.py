@@ -94,3 +94,14 @@ def test_check_without_the_policy_extra_says_how_to_install_it(monkeypatch):
     out = CliRunner().invoke(main, ["check", str(ROOT / "examples/aws-direct")])
     assert out.exit_code == 2
     assert "pip install 'anyscale-infra[policy]'" in " ".join(out.output.split())
+
+
+def test_the_pack_imports_no_cloud_sdk():
+    """`policies/requirements.txt` installs only the [policy] extra: the rules (and the IAM
+    evaluator they ask) must not need pulumi_aws."""
+    import subprocess
+    import sys
+
+    code = "import sys, anyscale_infra.policy.runner; print(sorted(m for m in sys.modules if m.split('.')[0] in {'pulumi_aws', 'pulumi_random', 'pulumi_gcp', 'pulumi_azure_native', 'pulumi_kubernetes'}))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
