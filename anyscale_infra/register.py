@@ -14,7 +14,7 @@ from typing import Optional, Union
 
 from pydantic import field_validator, model_validator
 
-from anyscale_infra import validation as v
+from anyscale_infra.aws import validation as v
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
 from anyscale_infra.models import ArgsModel
 

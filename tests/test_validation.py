@@ -2,7 +2,7 @@
 near miss on each side.
 
 Limits are literals here (/24, /28, 1224, 63, 40, 128, 256...), never read from
-``anyscale_infra.constants``: a test that takes its expectation from the code under test
+``anyscale_infra.aws.constants``: a test that takes its expectation from the code under test
 cannot notice that the code changed.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from anyscale_infra import validation as v
+from anyscale_infra.aws import validation as v
 
 
 def rejects(check, value, phrase, *args):

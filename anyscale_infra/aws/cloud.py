@@ -15,8 +15,8 @@ from typing import Any, Optional
 import pulumi
 from pydantic import Field, field_validator, model_validator
 
-from anyscale_infra import constants as c
-from anyscale_infra import validation as v
+from anyscale_infra.aws import constants as c
+from anyscale_infra.aws import validation as v
 from anyscale_infra.aws import _component as w
 from anyscale_infra.aws.bucket import AnyscaleBucket, AnyscaleBucketArgs, BucketEncryption
 from anyscale_infra.aws.file_system import AnyscaleFileSystem, AnyscaleFileSystemArgs

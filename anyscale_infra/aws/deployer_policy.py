@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from anyscale_infra import constants as c
+from anyscale_infra.aws import constants as c
 from anyscale_infra.aws.policies import VERSION
 
 Statement = dict[str, Any]

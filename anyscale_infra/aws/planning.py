@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from anyscale_infra import constants as c
-from anyscale_infra.validation import az_letter_index
+from anyscale_infra.aws import constants as c
+from anyscale_infra.aws.validation import az_letter_index
 
 
 class SubnetRole(str, Enum):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Optional
 
-from anyscale_infra import constants as c
+from anyscale_infra.aws import constants as c
 
 Policy = dict[str, Any]
 Statement = dict[str, Any]

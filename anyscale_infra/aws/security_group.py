@@ -15,8 +15,8 @@ import pulumi
 import pulumi_aws as aws
 from pydantic import Field, field_validator, model_validator
 
-from anyscale_infra import constants as c
-from anyscale_infra import validation as v
+from anyscale_infra.aws import constants as c
+from anyscale_infra.aws import validation as v
 from anyscale_infra.aws import _component as w
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
 from anyscale_infra.models import ArgsModel, StrInput

@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from pulumi_policy import PolicyConfigSchema, PolicyResource
 
-from anyscale_infra import constants as c
+from anyscale_infra.aws import constants as c
 
 ALL_TRAFFIC = "-1"
 

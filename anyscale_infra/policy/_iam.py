@@ -23,7 +23,7 @@ from typing import Any, Optional
 
 from pulumi_policy import PolicyResource
 
-from anyscale_infra import constants as c
+from anyscale_infra.aws import constants as c
 from anyscale_infra.aws.iam_evaluator import (
     Decision,
     Evaluation,

@@ -22,7 +22,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from anyscale_infra import constants as c
+from anyscale_infra.aws import constants as c
 from anyscale_infra.aws.iam_evaluator import Evaluation, PolicyError, PolicySource, Principal
 from anyscale_infra.policy import _iam as q
 from anyscale_infra.policy._facts import (

@@ -11,7 +11,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from anyscale_infra import constants as c
+from anyscale_infra.aws import constants as c
 from anyscale_infra.policy._facts import as_list, cloud_security_groups, get, ident, of_type, subnets_by_vpc
 
 CLUSTER = "aws:memorydb/cluster:Cluster"

@@ -14,8 +14,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from anyscale_infra import constants as c
-from anyscale_infra import validation as v
+from anyscale_infra.aws import constants as c
+from anyscale_infra.aws import validation as v
 from anyscale_infra.policy._facts import get, network, of_type, subnets_by_vpc
 
 VPC = "aws:ec2/vpc:Vpc"

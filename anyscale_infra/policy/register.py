@@ -23,7 +23,7 @@ from typing import Optional
 
 from pulumi_policy import PolicyResource
 
-from anyscale_infra import constants as c
+from anyscale_infra.aws import constants as c
 from anyscale_infra.aws.iam_evaluator import PolicyError
 from anyscale_infra.policy import _iam as q
 from anyscale_infra.policy._facts import (

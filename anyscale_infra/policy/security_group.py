@@ -14,8 +14,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from anyscale_infra import constants as c
-from anyscale_infra.validation import is_world
+from anyscale_infra.aws import constants as c
+from anyscale_infra.aws.validation import is_world
 from anyscale_infra.policy._facts import (
     SgRule,
     cloud_security_groups,

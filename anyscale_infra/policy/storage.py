@@ -20,7 +20,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from anyscale_infra import constants as c
+from anyscale_infra.aws import constants as c
 from anyscale_infra.aws.iam_evaluator import Decision, PolicyError, Principal, Request, evaluate
 from anyscale_infra.policy import _iam as q
 from anyscale_infra.policy._facts import (
