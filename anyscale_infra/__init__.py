@@ -1,19 +1,19 @@
 """anyscale_infra: Pulumi components for everything an Anyscale cloud needs in your own account.
 
-Importing this package is cheap and imports no cloud SDK: the AWS components live in
-``anyscale_infra.aws`` (install the ``[aws]`` extra), the plain-value models
-(register arguments, errors) live here.
+Importing this package is cheap and imports no cloud SDK. Each cloud lives in its own
+folder — ``anyscale_infra.aws`` (install the ``[aws]`` extra) — with its components, pure
+builders, register arguments and constants; the core here holds what every cloud shares:
+the library's errors, the args-model and register-args bases, the offline preview engine
+(``anyscale_infra.preview``) and the policy runner (``anyscale_infra.policy``).
 """
 
 from anyscale_infra.errors import AnyscaleInfraError, AnyscaleInfraWarning, InvalidArgsError
-from anyscale_infra.register import AwsRegisterArgs
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AnyscaleInfraError",
     "AnyscaleInfraWarning",
-    "AwsRegisterArgs",
     "InvalidArgsError",
     "__version__",
 ]

@@ -1,163 +1,33 @@
-"""The `anyscale cloud register` arguments, as plain values.
+"""The base of every cloud's `anyscale cloud register` arguments, as plain values.
 
-No Pulumi in the model: it can be built from any source (stack outputs, a script, a test)
-and turned into argv, a shell-safe command, or the structured flag dict our components
-export. Flag names are the ones the current CLI documents (``anyscale cloud register
---help``): the seed's ``--s3-bucket-id`` and ``--efs-id`` still parse, but only as hidden
-aliases of ``--cloud-storage-bucket-name`` and ``--file-storage-id``.
+Each cloud's model (``anyscale_infra.aws.register.AwsRegisterArgs``, ...) validates its
+fields and says which flags they become (:meth:`RegisterArgs.flags`); this base turns the
+flags into argv and one shell-safe command. No Pulumi and no cloud here.
 """
 
 from __future__ import annotations
 
 import shlex
-from typing import Optional, Union
+from typing import Union
 
-from pydantic import field_validator, model_validator
-
-from anyscale_infra.aws import validation as v
-from anyscale_infra.errors import FieldProblem, InvalidArgsError
 from anyscale_infra.models import ArgsModel
 
 #: The register command's prefix.
 REGISTER_COMMAND = ("anyscale", "cloud", "register")
-#: S3 scheme the CLI expects on --cloud-storage-bucket-name ("s3://bucket-name").
-S3_SCHEME = "s3://"
 
+#: A flag's value; ``True`` marks a bare flag (``--private-network``).
 FlagValue = Union[str, bool]
 
 
-class AwsRegisterArgs(ArgsModel):
-    """Everything `anyscale cloud register --provider aws` needs, checked before you run it."""
-
-    name: str
-    """Name of the Anyscale cloud (``--name``). Required."""
-    region: str
-    """AWS region of the cloud (``--region``). Required."""
-    vpc_id: str
-    """VPC id (``--vpc-id``). Required."""
-    subnet_ids: list[str]
-    """At least two subnet ids in two availability zones (``--subnet-ids``). Required."""
-    security_group_ids: list[str]
-    """Security group ids; the first is the cloud's group (``--security-group-ids``). Required."""
-    cloud_storage_bucket_name: str
-    """S3 bucket name, with or without ``s3://`` (``--cloud-storage-bucket-name``). Required."""
-    anyscale_iam_role_id: str
-    """ARN of the cross-account role Anyscale assumes (``--anyscale-iam-role-id``). Required."""
-    instance_iam_role_id: str
-    """ARN of the cluster node role (``--instance-iam-role-id``). Required."""
-    file_storage_id: Optional[str] = None
-    """EFS file system id (``--file-storage-id``). Optional; workspaces need it."""
-    memorydb_cluster_id: Optional[str] = None
-    """MemoryDB cluster name (``--memorydb-cluster-id``). Optional: head-node fault tolerance."""
-    external_id: Optional[str] = None
-    """Trust-policy external ID, ``<org id>-<random>`` (``--external-id``). Optional but
-    strongly advised: without it, `cloud register` rewrites the role's trust policy."""
-    private_network: bool = False
-    """Customer-defined (private) networking (``--private-network``). Defaults to False."""
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return v.check_cloud_name(value)
-
-    @field_validator("region")
-    @classmethod
-    def _region(cls, value: str) -> str:
-        return v.check_region(value)
-
-    @field_validator("vpc_id")
-    @classmethod
-    def _vpc(cls, value: str) -> str:
-        return v.check_aws_id("vpc", value)
-
-    @field_validator("subnet_ids")
-    @classmethod
-    def _subnets(cls, value: list[str]) -> list[str]:
-        for subnet in value:
-            v.check_aws_id("subnet", subnet)
-        # The AZs are not known here: the verifier checks them when it registers.
-        if problem := v.subnet_spread_problem(len(value), None):
-            raise ValueError(problem)
-        if dups := v.duplicates(value):
-            raise ValueError(f"lists {', '.join(dups)} more than once")
-        return value
-
-    @field_validator("security_group_ids")
-    @classmethod
-    def _sgs(cls, value: list[str]) -> list[str]:
-        if not value:
-            raise ValueError("needs at least one security group id")
-        for sg in value:
-            v.check_aws_id("sg", sg)
-        if dups := v.duplicates(value):
-            raise ValueError(f"lists {', '.join(dups)} more than once")
-        return value
-
-    @field_validator("cloud_storage_bucket_name")
-    @classmethod
-    def _bucket(cls, value: str) -> str:
-        bare = value.removeprefix(S3_SCHEME).rstrip("/")
-        v.check_bucket_name(bare)
-        return S3_SCHEME + bare
-
-    @field_validator("anyscale_iam_role_id", "instance_iam_role_id")
-    @classmethod
-    def _role(cls, value: str) -> str:
-        return v.check_role_arn(value)
-
-    @field_validator("file_storage_id")
-    @classmethod
-    def _efs(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else v.check_aws_id("fs", value)
-
-    @field_validator("memorydb_cluster_id")
-    @classmethod
-    def _memorydb(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else v.check_memorydb_name(value)
-
-    @field_validator("external_id")
-    @classmethod
-    def _external_id(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else v.check_external_id(value)
-
-    @model_validator(mode="after")
-    def _same_account(self) -> "AwsRegisterArgs":
-        # Verifier: "All IAM roles must be in the same AWS account".
-        accounts = {arn.split(":")[4] for arn in (self.anyscale_iam_role_id, self.instance_iam_role_id)}
-        if len(accounts) != 1:
-            # Named after the field (a bare ValueError here would leave the field empty).
-            raise InvalidArgsError(type(self).__name__, [FieldProblem(
-                "instance_iam_role_id",
-                "anyscale_iam_role_id and instance_iam_role_id must be in the same AWS account "
-                f"(got {', '.join(sorted(accounts))})",
-            )])
-        return self
+class RegisterArgs(ArgsModel):
+    """Everything one `anyscale cloud register` needs, checked before you run it."""
 
     def flags(self) -> dict[str, FlagValue]:
         """The flags in the stable order we print them; ``True`` marks a bare flag."""
-        flags: dict[str, FlagValue] = {
-            "--provider": "aws",
-            "--name": self.name,
-            "--region": self.region,
-            "--vpc-id": self.vpc_id,
-            "--subnet-ids": ",".join(self.subnet_ids),
-            "--security-group-ids": ",".join(self.security_group_ids),
-            "--cloud-storage-bucket-name": self.cloud_storage_bucket_name,
-            "--anyscale-iam-role-id": self.anyscale_iam_role_id,
-            "--instance-iam-role-id": self.instance_iam_role_id,
-        }
-        if self.file_storage_id:
-            flags["--file-storage-id"] = self.file_storage_id
-        if self.memorydb_cluster_id:
-            flags["--memorydb-cluster-id"] = self.memorydb_cluster_id
-        if self.external_id:
-            flags["--external-id"] = self.external_id
-        if self.private_network:
-            flags["--private-network"] = True
-        return flags
+        raise NotImplementedError(f"{type(self).__name__} must say which flags its fields become")
 
     def argv(self) -> list[str]:
-        """``["anyscale", "cloud", "register", "--provider", "aws", ...]``."""
+        """``["anyscale", "cloud", "register", "--provider", ..., ...]``."""
         args = list(REGISTER_COMMAND)
         for flag, value in self.flags().items():
             args.append(flag)

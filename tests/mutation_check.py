@@ -39,16 +39,16 @@ class Mutation:
 M = Mutation
 MUTATIONS = [
     # --- register arguments (issue 10: "passing only the first of several security groups")
-    M("register: only the first security group", "anyscale_infra/register.py",
+    M("register: only the first security group", "anyscale_infra/aws/register.py",
       '"--security-group-ids": ",".join(self.security_group_ids)', '"--security-group-ids": ",".join(self.security_group_ids[:1])',
       ("tests/test_register.py",)),
-    M("register: security groups reordered", "anyscale_infra/register.py",
+    M("register: security groups reordered", "anyscale_infra/aws/register.py",
       '"--security-group-ids": ",".join(self.security_group_ids)', '"--security-group-ids": ",".join(sorted(self.security_group_ids))',
       ("tests/test_register.py",)),
-    M("register: only the first subnet", "anyscale_infra/register.py",
+    M("register: only the first subnet", "anyscale_infra/aws/register.py",
       '"--subnet-ids": ",".join(self.subnet_ids)', '"--subnet-ids": ",".join(self.subnet_ids[:1])',
       ("tests/test_register.py",)),
-    M("register: private network flag dropped", "anyscale_infra/register.py",
+    M("register: private network flag dropped", "anyscale_infra/aws/register.py",
       'flags["--private-network"] = True', 'pass',
       ("tests/test_register.py",)),
     # --- limits moved by one, in the one place they live

@@ -20,7 +20,7 @@ from anyscale_infra.aws import (
     AnyscaleSecurityGroupArgs,
 )
 from anyscale_infra.errors import InvalidArgsError
-from anyscale_infra.register import AwsRegisterArgs
+from anyscale_infra.aws.register import AwsRegisterArgs
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

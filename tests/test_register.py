@@ -12,7 +12,8 @@ import shlex
 import pytest
 from anyscale.commands.cloud_commands import register_cloud
 
-from anyscale_infra import AwsRegisterArgs, InvalidArgsError
+from anyscale_infra import InvalidArgsError
+from anyscale_infra.aws.register import AwsRegisterArgs
 
 # Three subnets and three groups, in an order that is neither sorted nor reverse-sorted:
 # emitting only the first, sorting or reversing them all give a different string.

@@ -4,8 +4,9 @@ One component per concern, plus :class:`AnyscaleAwsCloud` composing them all. Th
 components import ``pulumi_aws`` (and ``pulumi_random`` for a generated external ID),
 never a GCP, Azure or Kubernetes SDK.
 
-The pure modules of this package — ``policies`` (IAM documents), ``iam_evaluator``,
-``deployer_policy``, ``planning`` — import no cloud SDK, so the policy pack and other
+The pure modules of this package — ``constants``, ``validation``, ``register``
+(``AwsRegisterArgs``), ``policies`` (IAM documents), ``iam_evaluator``, ``deployer_policy``,
+``planning`` — import no cloud SDK, so the policy pack and other
 tools can use them without ``pulumi_aws``: the component classes below are loaded on
 first use (PEP 562), not when ``anyscale_infra.aws`` is imported.
 """
@@ -36,6 +37,7 @@ _EXPORTS = {
     "NetworkingMode": "network",
     "AnyscaleSecurityGroup": "security_group",
     "AnyscaleSecurityGroupArgs": "security_group",
+    "AwsRegisterArgs": "register",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -67,4 +69,5 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
         NatStrategy,
         NetworkingMode,
     )
+    from anyscale_infra.aws.register import AwsRegisterArgs
     from anyscale_infra.aws.security_group import AnyscaleSecurityGroup, AnyscaleSecurityGroupArgs

@@ -28,7 +28,7 @@ from anyscale_infra.aws.security_group import AnyscaleSecurityGroup, AnyscaleSec
 from anyscale_infra.egress import DeploymentKind, egress_allowlist
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
 from anyscale_infra.models import ArgsModel
-from anyscale_infra.register import AwsRegisterArgs
+from anyscale_infra.aws.register import AwsRegisterArgs
 
 #: Fields of the part models that AnyscaleAwsCloud fills in itself (wiring between parts).
 _WIRED = {
