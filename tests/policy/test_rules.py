@@ -184,7 +184,7 @@ def test_config_changes_level_threshold_and_can_disable():
 def test_policies_can_be_driven_directly_with_the_sdk_args():
     from pulumi_policy import PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
 
-    from anyscale_infra.policy.memorydb import memorydb_tls
+    from anyscale_infra.policy.aws.memorydb import memorydb_tls
 
     messages = []
     options = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])

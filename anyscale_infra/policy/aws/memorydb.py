@@ -12,7 +12,7 @@ from pulumi_policy import (
 )
 
 from anyscale_infra.aws import constants as c
-from anyscale_infra.policy._facts import as_list, cloud_security_groups, get, ident, of_type, subnets_by_vpc
+from anyscale_infra.policy.aws._facts import as_list, cloud_security_groups, get, ident, of_type, subnets_by_vpc
 
 CLUSTER = "aws:memorydb/cluster:Cluster"
 MAXMEMORY_POLICY = c.MEMORYDB_MAXMEMORY_PARAMETER

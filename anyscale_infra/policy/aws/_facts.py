@@ -1,4 +1,6 @@
-"""Plain readers of resource properties the rules share (no policy objects here).
+"""Plain readers of AWS resource properties the AWS rules share (no policy objects here);
+the cloud-neutral ones (``get``, ``as_list``, ``of_type``, ``ident``, ``network``) come from
+:mod:`anyscale_infra.policy._readers` and are re-exported.
 
 Rules inspect resource *types and properties* (camelCase wire names), never our component
 names, so they work on hand-written programs too. Values may be missing (a provider
@@ -8,7 +10,6 @@ rules skip what they cannot know.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any, Optional
 from pulumi_policy import PolicyConfigSchema, PolicyResource
 
 from anyscale_infra.aws import constants as c
+from anyscale_infra.policy._readers import as_list, get, ident, network, of_type  # noqa: F401 - re-exported
 
 ALL_TRAFFIC = "-1"
 
@@ -24,22 +26,6 @@ ALL_TRAFFIC = "-1"
 ACCOUNT_CONFIG = PolicyConfigSchema(
     properties={"anyscaleAccountId": {"type": "string", "default": c.ANYSCALE_AWS_ACCOUNT_ID}}
 )
-
-
-def get(props: Mapping[str, Any], key: str, default: Any = None) -> Any:
-    """``props[key]``, or ``default`` when missing or unknown (the policy SDK raises
-    ``UnknownValueError`` for unknown values during a preview)."""
-    try:
-        value = props.get(key, default)
-    except Exception:  # noqa: BLE001 - unknown during preview: not knowable, so not a violation
-        return default
-    return default if value is None else value
-
-
-def as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
 
 
 def policy_document(value: Any) -> Optional[dict[str, Any]]:
@@ -103,25 +89,6 @@ def trusts_account(statement: Mapping[str, Any], account_id: str) -> bool:
 
 def trusts_service(statement: Mapping[str, Any], service: str) -> bool:
     return service in principals(statement, "Service")
-
-
-def network(value: Any) -> Optional[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    if not isinstance(value, str):
-        return None
-    try:
-        return ipaddress.ip_network(value, strict=False)
-    except ValueError:
-        return None
-
-
-def of_type(resources: Iterable[PolicyResource], *types: str) -> list[PolicyResource]:
-    return [r for r in resources if r.resource_type in types]
-
-
-def ident(resource: PolicyResource) -> Optional[str]:
-    """The provider id of a resource (stack policies see outputs, which carry ``id``)."""
-    value = get(resource.props, "id")
-    return value if isinstance(value, str) and value else None
 
 
 # -- security groups ---------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -16,7 +15,7 @@ from pulumi_policy import (
 
 from anyscale_infra.aws import constants as c
 from anyscale_infra.aws import validation as v
-from anyscale_infra.policy._facts import get, network, of_type, subnets_by_vpc
+from anyscale_infra.policy.aws._facts import get, network, of_type, subnets_by_vpc
 
 VPC = "aws:ec2/vpc:Vpc"
 SUBNET = "aws:ec2/subnet:Subnet"

@@ -25,8 +25,8 @@ from pulumi_policy import PolicyResource
 
 from anyscale_infra.aws import constants as c
 from anyscale_infra.aws.iam_evaluator import PolicyError
-from anyscale_infra.policy import _iam as q
-from anyscale_infra.policy._facts import (
+from anyscale_infra.policy.aws import _iam as q
+from anyscale_infra.policy.aws._facts import (
     ACCOUNT_CONFIG,
     as_list,
     cloud_subnets,
@@ -178,7 +178,7 @@ def _security_groups(args: OutputsValidationArgs, call: RegisterCall, report: Re
 
 
 def _storage(args: OutputsValidationArgs, call: RegisterCall, report: Report) -> None:
-    from anyscale_infra.policy.storage import _anyscale_cors, _cors_rules
+    from anyscale_infra.policy.aws.storage import _anyscale_cors, _cors_rules
 
     resources = args.resources
     bucket_value = call.get("--cloud-storage-bucket-name")

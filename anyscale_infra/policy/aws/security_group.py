@@ -16,7 +16,7 @@ from pulumi_policy import (
 
 from anyscale_infra.aws import constants as c
 from anyscale_infra.aws.validation import is_world
-from anyscale_infra.policy._facts import (
+from anyscale_infra.policy.aws._facts import (
     SgRule,
     cloud_security_groups,
     ident,

@@ -24,8 +24,8 @@ from pulumi_policy import (
 
 from anyscale_infra.aws import constants as c
 from anyscale_infra.aws.iam_evaluator import Evaluation, PolicyError, PolicySource, Principal
-from anyscale_infra.policy import _iam as q
-from anyscale_infra.policy._facts import (
+from anyscale_infra.policy.aws import _iam as q
+from anyscale_infra.policy.aws._facts import (
     ACCOUNT_CONFIG,
     actions,
     allows,
@@ -248,7 +248,7 @@ def _scoping_findings(role: q.RoleView, cloud_id: str, region: str) -> list[str]
 
 
 def _conditions_on_request_tag(role: q.RoleView, action: str) -> bool:
-    from anyscale_infra.policy._facts import action_matches
+    from anyscale_infra.policy.aws._facts import action_matches
 
     for source in role.identity:
         for statement in statements(source.document):

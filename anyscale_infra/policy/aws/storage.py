@@ -22,22 +22,16 @@ from pulumi_policy import (
 
 from anyscale_infra.aws import constants as c
 from anyscale_infra.aws.iam_evaluator import Decision, PolicyError, Principal, Request, evaluate
-from anyscale_infra.policy import _iam as q
-from anyscale_infra.policy._facts import (
+from anyscale_infra.policy.aws import _iam as q
+from anyscale_infra.policy.aws._facts import (
     ACCOUNT_CONFIG,
-    action_matches,
-    actions,
-    allows,
     as_list,
     cloud_buckets,
     cloud_security_groups,
     cloud_subnets,
     get,
     ident,
-    iter_policy_documents,
     of_type,
-    policy_document,
-    statements,
     subnets_by_vpc,
 )
 

@@ -33,7 +33,7 @@ from anyscale_infra.aws.iam_evaluator import (
     Request,
     evaluate,
 )
-from anyscale_infra.policy._facts import as_list, get, ident, of_type, policy_document, statements
+from anyscale_infra.policy.aws._facts import as_list, get, ident, of_type, policy_document, statements
 
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
