@@ -41,7 +41,6 @@ import contextvars
 import functools
 import gc
 import importlib.metadata
-import json
 import os
 import runpy
 import sys
@@ -489,7 +488,7 @@ def _run_isolated(
     secret_keys: set[str],
     notes: list[str],
 ) -> PreviewResult:
-    mocks = PreviewMocks(region=config.get("aws:region"), account_id=_pinned_account(config))
+    mocks = PreviewMocks(config)
     monitor = _RecordingMonitor(mocks)
     log = _LogCapture()
     exited_early: list[str] = []
@@ -606,16 +605,6 @@ def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
         for task in pending:
             task.cancel()
         loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-
-
-def _pinned_account(config: dict[str, str]) -> Optional[str]:
-    """The first of the AWS provider's ``allowedAccountIds``, if the program pins one."""
-    try:
-        allowed = json.loads(config.get("aws:allowedAccountIds", "[]"))
-    except ValueError:
-        return None
-    first = allowed[0] if isinstance(allowed, list) and allowed else None
-    return first if isinstance(first, str) and first.isdigit() and len(first) == 12 else None
 
 
 @contextmanager

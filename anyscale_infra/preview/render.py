@@ -14,7 +14,6 @@ from rich.text import Text
 from rich.tree import Tree
 
 from anyscale_infra.preview.engine import SECRET_MASK, UNKNOWN_MASK, PreviewResult, RecordedResource
-from anyscale_infra.preview.mocks import PREVIEW_ACCOUNT_ID
 
 #: Inputs worth a glance in the tree, per property name (camelCase wire names).
 KEY_INPUTS = (
@@ -73,8 +72,8 @@ def render(result: PreviewResult, console: Console, show_secrets: bool = False) 
     console.print(_summary(result))
     console.print(
         Text(
-            f"Ids, ARNs (account {PREVIEW_ACCOUNT_ID}) and generated names marked (preview) are "
-            "placeholders from the mock engine; `pulumi up` reports the real ones.",
+            "Ids, ARNs, accounts and generated names marked (preview) are placeholders from the "
+            "mock engine; `pulumi up` reports the real ones.",
             style="dim",
         )
     )
@@ -149,8 +148,6 @@ def _outputs_table(result: PreviewResult, show_secrets: bool) -> Table:
 
 
 def _mentions_generated(text: str, result: PreviewResult) -> bool:
-    if PREVIEW_ACCOUNT_ID in text:
-        return True
     tokens = set(re.split(r"[\s,\"':/=\[\]{}]+", text))
     return bool(tokens & result.generated_values)
 

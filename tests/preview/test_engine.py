@@ -236,3 +236,33 @@ def test_a_program_may_run_a_preview_of_its_own():
     outer = run_function(program)
     assert [r.name for r in outer.resources] == ["outer"]
     assert [r.name for r in inner[0].resources] == ["inner"]
+
+
+def test_a_provider_without_shapes_still_gets_stable_ids_and_its_inputs_back():
+    """The engine knows nothing of `acme:`; its resources still preview deterministically."""
+
+    class Thing(pulumi.CustomResource):
+        size: pulumi.Output[int]
+
+        def __init__(self, name: str, size: int):
+            super().__init__("acme:index/thing:Thing", name, {"size": size})
+
+    def program():
+        thing = Thing("t", 3)
+        pulumi.export("id", thing.id)
+        pulumi.export("size", thing.size)
+
+    first, second = run_function(program), run_function(program)
+    assert first.outputs == second.outputs
+    assert first.outputs["size"] == 3
+    assert first.outputs["id"].startswith("thing-") and len(first.outputs["id"]) == len("thing-") + 12
+    assert first.outputs["id"] in first.generated_values
+    assert first.notes == []
+
+
+def test_each_provider_package_has_its_own_shapes():
+    from anyscale_infra.preview.mocks import PreviewMocks, package_of
+
+    assert package_of("aws:ec2/vpc:Vpc") == "aws" and package_of("pulumi:providers:gcp") == "gcp"
+    assert package_of("random:index/randomId:RandomId") == "random"
+    assert set(PreviewMocks({}).shapes) == {"aws", "random"}

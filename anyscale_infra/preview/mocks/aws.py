@@ -1,7 +1,7 @@
-"""Provider-shaped answers for the offline preview.
+"""AWS-shaped answers for the offline preview (``aws:`` resources and data sources).
 
-The mock engine asks us two things: the state of every new resource, and the answer of
-every data source. We answer like the AWS provider would (``vpc-0…`` ids, ARNs in a fixed
+The mock engine asks two things: the state of every new resource, and the answer of every
+data source. We answer like the AWS provider would (``vpc-0…`` ids, ARNs in a fixed
 preview account, bucket names, AZs of the configured region), deterministically — every
 value derives from the resource URN — so a plan can be diffed between runs.
 
@@ -13,13 +13,12 @@ it as a preview value.
 
 from __future__ import annotations
 
-import hashlib
+import json
 import re
-import string
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Optional
 
-import pulumi
+from anyscale_infra.preview.mocks._base import Generated, ProviderShapes, digest as _digest
 
 PREVIEW_ACCOUNT_ID = "000000000000"
 PREVIEW_PARTITION = "aws"
@@ -90,22 +89,19 @@ _ARN_SHAPES: dict[str, tuple[str, bool, bool, str]] = {
 _BUCKET_KEYED = re.compile(r"^aws:s3/bucket[A-Za-z0-9]+:Bucket[A-Za-z0-9]+$")
 
 
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+class AwsShapes(ProviderShapes):
+    """Deterministic, AWS-shaped answers."""
 
+    package = "aws"
 
-class PreviewMocks(pulumi.runtime.Mocks):
-    """Deterministic, provider-shaped answers; remembers every value it made up."""
-
-    def __init__(self, region: Optional[str] = None, account_id: Optional[str] = None) -> None:
-        self.default_region = region or DEFAULT_REGION
+    def __init__(self, config: Mapping[str, str], made: Generated) -> None:
+        super().__init__(config, made)
+        self.default_region = config.get("aws:region") or DEFAULT_REGION
         # The account the program deploys to: the provider's `allowedAccountIds` when the
         # program pins one (so ARNs match roles you bring from it), else the preview account.
-        self.account_id = account_id or PREVIEW_ACCOUNT_ID
+        self.account_id = pinned_account(config) or made(PREVIEW_ACCOUNT_ID)
         # Explicit `aws.Provider`s by URN: their resources and invokes use their region.
         self.provider_regions: dict[str, str] = {}
-        self.generated: set[str] = set()
-        self.unanswered_invokes: list[str] = []
         self._invokes: dict[str, Callable[[dict[str, Any], str], dict[str, Any]]] = {
             "aws:index/getAvailabilityZones:getAvailabilityZones": self._availability_zones,
             "aws:index/getRegion:getRegion": self._region,
@@ -115,8 +111,7 @@ class PreviewMocks(pulumi.runtime.Mocks):
 
     # -- values ---------------------------------------------------------------------------
     def _made(self, value: str) -> str:
-        self.generated.add(value)
-        return value
+        return self.made(value)
 
     def _hex_id(self, prefix: str, urn: str) -> str:
         return self._made(f"{prefix}-0{_digest(urn)[:16]}")
@@ -140,30 +135,29 @@ class PreviewMocks(pulumi.runtime.Mocks):
         return f"arn:{PREVIEW_PARTITION}:{service}:{region}:{account}:{resource}"
 
     # -- resources ------------------------------------------------------------------------
-    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[Optional[str], dict]:
-        urn = getattr(args, "urn", None) or f"{args.typ}::{args.name}"
-        state: dict[str, Any] = dict(args.inputs)
-        typ = args.typ
-        region = self.region_of(args.provider)
-        if typ == "pulumi:providers:aws" and isinstance(state.get("region"), str):
+    def register_provider(self, urn: str, state: dict[str, Any]) -> None:
+        if isinstance(state.get("region"), str):
             self.provider_regions[urn] = state["region"]
 
-        if args.resource_id:  # `import` / `get`: keep the caller's id.
-            return args.resource_id, state
-
+    def new_resource(
+        self, typ: str, name: str, urn: str, state: dict[str, Any], provider: Optional[str]
+    ) -> Optional[tuple[str, dict[str, Any]]]:
+        region = self.region_of(provider)
         name_key = _AUTONAMED.get(typ)
         if name_key and not state.get(name_key) and not state.get(f"{name_key}Prefix"):
-            autoname = f"{args.name}-{_digest(urn)[:7]}"
+            autoname = f"{name}-{_digest(urn)[:7]}"
             state[name_key] = self._made(autoname.lower() if typ.startswith("aws:s3/") else autoname)
 
         ident = self._resource_id(typ, urn, state)
+        if ident is None:
+            return None
         state.update(self._computed(typ, urn, ident, state, region))
         arn = self._arn(typ, ident, state, region)
         if arn and "arn" not in state:
             state["arn"] = self._made(arn)
         return ident, state
 
-    def _resource_id(self, typ: str, urn: str, state: dict[str, Any]) -> str:
+    def _resource_id(self, typ: str, urn: str, state: dict[str, Any]) -> Optional[str]:
         if typ in _HEX_ID_PREFIX:
             return self._hex_id(_HEX_ID_PREFIX[typ], urn)
         if typ in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
@@ -181,8 +175,7 @@ class PreviewMocks(pulumi.runtime.Mocks):
             return self._made(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}")
         if isinstance(state.get("name"), str) and typ.startswith(("aws:iam/", "aws:memorydb/")):
             return state["name"]
-        # Anything else (other providers, components of other libraries): a stable id.
-        return self._made(f"{typ.rsplit(':', 1)[-1].lower()}-{_digest(urn)[:12]}")
+        return None  # any other AWS type: the fallback's stable id
 
     def _computed(self, typ: str, urn: str, ident: str, state: dict[str, Any], region: str) -> dict[str, Any]:
         h = _digest(urn, "computed")
@@ -223,22 +216,12 @@ class PreviewMocks(pulumi.runtime.Mocks):
                 "bucketRegionalDomainName": f"{bucket}.s3.{region}.amazonaws.com",
                 "region": region,
             }
-        if typ == "random:index/randomPassword:RandomPassword":
-            return {"result": self._made(_random_string(h, state)), "bcryptHash": "$2a$10$" + h[:53]}
-        if typ == "random:index/randomString:RandomString":
-            return {"result": self._made(_random_string(h, state))}
-        if typ == "random:index/randomId:RandomId":
-            size = int(state.get("byteLength") or 8)
-            return {"hex": self._made(h[: size * 2]), "dec": str(int(h[: size * 2], 16))}
         return {}
 
     # -- data sources ---------------------------------------------------------------------
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
-        answer = self._invokes.get(args.token)
-        if answer is None:
-            self.unanswered_invokes.append(args.token)
-            return {}
-        return answer(args.args, self.region_of(args.provider))
+    def call(self, token: str, args: dict[str, Any], provider: Optional[str]) -> Optional[dict[str, Any]]:
+        answer = self._invokes.get(token)
+        return None if answer is None else answer(args, self.region_of(provider))
 
     def _availability_zones(self, _: dict[str, Any], region: str) -> dict[str, Any]:
         letters = "abcd"
@@ -283,17 +266,11 @@ def _zone_id(region: str, letter: str) -> str:
     return f"{short}-az{'abcdef'.find(letter) + 1 if letter in 'abcdef' else 1}"
 
 
-def _random_string(seed: str, state: dict[str, Any]) -> str:
-    """A random-looking string honoring length/special/upper/number like pulumi-random."""
-    alphabet = string.ascii_lowercase
-    if state.get("upper", True):
-        alphabet += string.ascii_uppercase
-    if state.get("numeric", state.get("number", True)):
-        alphabet += string.digits
-    length = int(state.get("length") or 16)
-    out, counter = [], 0
-    while len(out) < length:
-        block = _digest(seed, str(counter))
-        out.extend(alphabet[int(block[i : i + 2], 16) % len(alphabet)] for i in range(0, 64, 2))
-        counter += 1
-    return "".join(out[:length])
+def pinned_account(config: Mapping[str, str]) -> Optional[str]:
+    """The first of the AWS provider's ``allowedAccountIds``, if the program pins one."""
+    try:
+        allowed = json.loads(config.get("aws:allowedAccountIds", "[]"))
+    except ValueError:
+        return None
+    first = allowed[0] if isinstance(allowed, list) and allowed else None
+    return first if isinstance(first, str) and first.isdigit() and len(first) == 12 else None
