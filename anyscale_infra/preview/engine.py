@@ -417,7 +417,7 @@ def run_function(
 ) -> PreviewResult:
     """Run ``program`` (a function declaring resources) as a Pulumi program, offline.
 
-    ``config`` maps fully-qualified keys (``aws:region``, ``<project>:<key>``) to strings;
+    ``config`` maps fully-qualified keys (``<provider>:<key>``, ``<project>:<key>``) to strings;
     ``secret_keys`` names the secret ones. Raises :class:`ProgramError` if the program
     fails; ``KeyboardInterrupt`` and ``SystemExit`` from the program propagate (see the
     module docstring for ``sys.exit(0)``).

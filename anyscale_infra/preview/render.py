@@ -104,18 +104,16 @@ def _label(resource: RecordedResource, result: PreviewResult, show_secrets: bool
     secret = set() if show_secrets else set(resource.secret_inputs)
     details = [
         f"{key}={_short(resource.inputs[key], key in secret, key in resource.unknown_inputs)}"
+        # A `name` input is one the program chose (auto-names are made by the mocks, in the
+        # outputs): worth showing, whatever the provider.
         for key in KEY_INPUTS
-        if key in resource.inputs and key != "name" or (key == "name" and _explicit_name(resource))
+        if key in resource.inputs
     ]
     if details:
         label.append("  " + " ".join(details), style="dim")
     if resource.id and resource.id in result.generated_values:
         label.append(f"  id={resource.id} (preview)", style="dim italic")
     return label
-
-
-def _explicit_name(resource: RecordedResource) -> bool:
-    return "name" in resource.inputs and resource.type.startswith(("aws:iam/", "aws:memorydb/"))
 
 
 def _short(value: Any, secret: bool, unknown: bool = False) -> str:
