@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from typing import Final
 
+# --- Control plane ----------------------------------------------------------------------------
+#: AWS account of Anyscale's control plane: the principal an AWS cloud's cross-account role
+#: trusts (seed 004), and the account a GCP cloud's workload identity federation admits.
+ANYSCALE_CONTROL_PLANE_AWS_ACCOUNT_ID: Final = "525325868955"
+
 # --- Object storage CORS: what the Anyscale console needs to read the cloud's bucket ---------
 #: seed 004 "S3" (and seed 003 for Blob Storage): the console's origin ...
 ANYSCALE_CORS_ORIGIN: Final = "https://*.anyscale.com"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any, Union
 
 import pulumi
@@ -13,6 +14,17 @@ from anyscale_infra.errors import InvalidArgsError
 #: A string, or a Pulumi output that will resolve to one (e.g. another component's id).
 #: Format checks run on plain strings only; outputs are checked by the provider.
 StrInput = Union[str, pulumi.Output]
+
+
+class NetworkingMode(str, Enum):
+    """Anyscale's two networking modes, on every cloud (seed 004; the resource file's
+    ``networking_mode``)."""
+
+    DIRECT = "direct"
+    """Clusters reached over public IPs, in public subnets (the default, most common)."""
+    PRIVATE = "private"
+    """Customer-defined networking: clusters in private subnets with NAT egress, reached over
+    private IPs; registered with ``--private-network``."""
 
 
 class ArgsModel(pydantic.BaseModel):

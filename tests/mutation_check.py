@@ -98,7 +98,7 @@ MUTATIONS = [
       "    if denies:\n        return Evaluation(Decision.EXPLICIT_DENY", "    if False:\n        return Evaluation(Decision.EXPLICIT_DENY",
       ("tests/aws/test_iam_evaluator.py",)),
     # --- errors: bad input is exit 2 with the field, never a crash
-    M("errors: a component's validation error becomes RuntimeError", "anyscale_infra/aws/_component.py",
+    M("errors: a component's validation error becomes RuntimeError", "anyscale_infra/_component.py",
       "    return InvalidArgsError(model, [FieldProblem(field, message)])", "    return RuntimeError(f\"{field}: {message}\")",
       ("tests/test_bad_input.py", "tests/aws")),
 ]

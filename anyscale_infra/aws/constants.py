@@ -15,6 +15,7 @@ from anyscale_infra.constants import (  # noqa: F401 - re-exported for the AWS m
     ANYSCALE_CORS_ALLOWED_HEADERS,
     ANYSCALE_CORS_ALLOWED_METHODS,
     ANYSCALE_CORS_EXPOSE_HEADERS,
+    ANYSCALE_CONTROL_PLANE_AWS_ACCOUNT_ID,
     ANYSCALE_CORS_ORIGIN,
     CLOUD_ID_TAG_KEY,
     HTTPS_PORT,
@@ -23,7 +24,7 @@ from anyscale_infra.constants import (  # noqa: F401 - re-exported for the AWS m
 
 # --- Control plane -------------------------------------------------------------------
 #: AWS account of Anyscale's control plane (seed 004: trust relationship principal).
-ANYSCALE_AWS_ACCOUNT_ID: Final = "525325868955"
+ANYSCALE_AWS_ACCOUNT_ID: Final = ANYSCALE_CONTROL_PLANE_AWS_ACCOUNT_ID
 #: AWS partition Anyscale supports (seed 004 FAQ: no China or GovCloud regions).
 AWS_PARTITION: Final = "aws"
 

@@ -28,17 +28,7 @@ from anyscale_infra.aws.planning import (
     plan_subnets,
 )
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
-from anyscale_infra.models import ArgsModel, StrInput, is_plain
-
-
-class NetworkingMode(str, Enum):
-    """seed 004's two networking modes."""
-
-    DIRECT = "direct"
-    """Clusters in public subnets, reached over public IPs (the default, most common)."""
-    PRIVATE = "private"
-    """Customer-defined networking: clusters in private subnets behind NAT, reached over
-    private IPs; registered with ``--private-network``."""
+from anyscale_infra.models import ArgsModel, NetworkingMode, StrInput, is_plain
 
 
 class NatStrategy(str, Enum):
