@@ -27,6 +27,7 @@ pulumi.export("instance_profile_arn", cloud.instance_profile_arn)
 pulumi.export("external_id", cloud.external_id)
 pulumi.export("register_args", cloud.register_args)
 pulumi.export("register_command", cloud.register_command)
+pulumi.export("resource_file", cloud.resource_file)
 pulumi.export("egress_allowlist", cloud.egress_allowlist)
 if pulumi.Config().get_bool("exportDeployerPolicy"):
     pulumi.export("deployer_policy", cloud.deployer_policy)

@@ -167,3 +167,24 @@ def test_cli_preview_exits_zero(program):
     outcome = CliRunner().invoke(main, ["preview", str(ROOT / program)])
     assert outcome.exit_code == 0, outcome.output
     assert "anyscale cloud register --provider aws" in outcome.output
+
+
+def test_the_root_projects_resource_file_says_what_its_register_command_says(previews):
+    """`anyscale cloud register --name <n> --resource-file <file>` registers the same cloud."""
+    import yaml
+    from anyscale.client.openapi_client.models import AWSConfig, CloudDeployment
+
+    result = previews["."]
+    assert "resource_file" in result.secret_outputs  # it carries the external ID
+    deployment = CloudDeployment(**yaml.safe_load(result.outputs["resource_file"]))
+    config = AWSConfig(**deployment.aws_config)
+    flags = result.outputs["register_args"]
+    assert deployment.provider == "AWS" and deployment.region == flags["--region"]
+    assert config.vpc_id == flags["--vpc-id"]
+    assert ",".join(config.subnet_ids) == flags["--subnet-ids"]
+    assert ",".join(config.security_group_ids) == flags["--security-group-ids"]
+    assert deployment.object_storage["bucket_name"] == flags["--cloud-storage-bucket-name"]
+    assert deployment.file_storage["file_storage_id"] == flags["--file-storage-id"]
+    assert config.anyscale_iam_role_id == flags["--anyscale-iam-role-id"]
+    assert config.cluster_iam_role_id == flags["--instance-iam-role-id"]
+    assert config.external_id == flags["--external-id"]

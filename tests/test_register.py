@@ -495,3 +495,48 @@ def test_a_misspelt_field_is_rejected_not_ignored():
         AwsRegisterArgs(**BASE, efs_id="fs-01234567")
     assert info.value.fields == ["efs_id"]
     assert "is not a known argument" in str(info.value)
+
+
+# -- the resource file (`anyscale cloud register --name <n> --resource-file <file>`) -----------
+
+
+def _read_back(text: str):
+    """Read a resource file the way `anyscale cloud register --resource-file` does."""
+    import yaml
+    from anyscale.client.openapi_client.models import AWSConfig, CloudDeployment, FileStorage, ObjectStorage
+
+    deployment = CloudDeployment(**yaml.safe_load(text))
+    if deployment.file_storage:
+        deployment.file_storage = FileStorage(**deployment.file_storage)
+    deployment.object_storage = ObjectStorage(**deployment.object_storage)
+    deployment.aws_config = AWSConfig(**deployment.aws_config)
+    return deployment
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_resource_file_is_the_deployment_the_cli_builds_from_the_flags(case):
+    args = CASES[case]
+    deployment = _read_back(AwsRegisterArgs(**args).resource_file_yaml())
+    assert deployment.name == args["name"]
+    assert deployment.provider == "AWS"
+    assert deployment.compute_stack == "VM"
+    assert deployment.region == args["region"]
+    assert deployment.networking_mode == ("PRIVATE" if args["private_network"] else "PUBLIC")
+    assert deployment.object_storage.bucket_name == "s3://" + args["cloud_storage_bucket_name"].removeprefix("s3://")
+    assert deployment.file_storage.file_storage_id == args["file_storage_id"]
+    config = deployment.aws_config
+    assert config.vpc_id == args["vpc_id"]
+    assert config.subnet_ids == args["subnet_ids"]  # order kept
+    assert config.security_group_ids == args["security_group_ids"]
+    assert config.anyscale_iam_role_id == args["anyscale_iam_role_id"]
+    assert config.cluster_iam_role_id == args["instance_iam_role_id"]  # the CLI's name for it
+    assert config.external_id == args["external_id"]
+    assert config.memorydb_cluster_name == args["memorydb_cluster_id"]
+
+
+def test_the_minimal_resource_file_leaves_unset_fields_out():
+    import yaml
+
+    spec = yaml.safe_load(AwsRegisterArgs(**BASE).resource_file_yaml())
+    assert "file_storage" not in spec and spec["networking_mode"] == "PUBLIC"
+    assert set(spec["aws_config"]) == {"vpc_id", "subnet_ids", "security_group_ids", "anyscale_iam_role_id", "cluster_iam_role_id"}

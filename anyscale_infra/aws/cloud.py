@@ -209,6 +209,9 @@ class AnyscaleAwsCloud(pulumi.ComponentResource):
     """The ``anyscale cloud register`` flags and values, in order (``True`` = bare flag)."""
     register_command: pulumi.Output[str]
     """The same as one shell-safe command (secret, as it carries the external ID)."""
+    resource_file: pulumi.Output[str]
+    """The same as the YAML of ``anyscale cloud register --name <n> --resource-file <file>``
+    (the CLI's ``CloudDeployment``; secret, as it carries the external ID)."""
     deployer_policy: pulumi.Output[dict[str, Any]]
     """The least-privilege IAM policy to deploy and register this cloud (for a CI role)."""
     egress_allowlist: pulumi.Output[list[dict[str, Any]]]
@@ -309,6 +312,7 @@ class AnyscaleAwsCloud(pulumi.ComponentResource):
         self.deployer_policy = pulumi.Output.from_input(args.deployer_policy(name))
         self.register_args = register.apply(lambda r: r.flags())
         self.register_command = register.apply(lambda r: r.command())
+        self.resource_file = register.apply(lambda r: r.resource_file_yaml())
         w.emit_advisories(self, args.advisories())
         self.register_outputs(
             {
@@ -323,6 +327,7 @@ class AnyscaleAwsCloud(pulumi.ComponentResource):
                 "instance_profile_arn": self.instance_profile_arn,
                 "register_args": self.register_args,
                 "register_command": self.register_command,
+                "resource_file": self.resource_file,
                 "egress_allowlist": self.egress_allowlist,
             }
         )

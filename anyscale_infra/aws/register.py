@@ -10,7 +10,7 @@ CLI documents (``anyscale cloud register --help``): the seed's ``--s3-bucket-id`
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 from pydantic import field_validator, model_validator
 
@@ -151,3 +151,24 @@ class AwsRegisterArgs(RegisterArgs):
         if self.private_network:
             flags["--private-network"] = True
         return flags
+
+    def resource_file(self) -> dict[str, Any]:
+        """The ``CloudDeployment`` the CLI builds from these flags (register_cloud)."""
+        aws_config: dict[str, Any] = {
+            "vpc_id": self.vpc_id,
+            "subnet_ids": list(self.subnet_ids),
+            "security_group_ids": list(self.security_group_ids),
+            "anyscale_iam_role_id": self.anyscale_iam_role_id,
+            "external_id": self.external_id,
+            "cluster_iam_role_id": self.instance_iam_role_id,
+            "memorydb_cluster_name": self.memorydb_cluster_id,
+        }
+        return self._deployment(
+            provider="AWS",
+            region=self.region,
+            private_network=self.private_network,
+            bucket_name=self.cloud_storage_bucket_name,
+            file_storage={"file_storage_id": self.file_storage_id} if self.file_storage_id else None,
+            config_key="aws_config",
+            config=aws_config,
+        )

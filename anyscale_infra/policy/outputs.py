@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
+import yaml
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema, PolicyResource
 
 #: ``anyscale cloud register`` — the command every cloud's register output starts with.
@@ -76,13 +77,46 @@ def parse_register_command(text: str) -> Optional[dict[str, FlagValue]]:
     return flags
 
 
+#: provider ("AWS", "GCP"...) -> how its resource file reads as register flags. Each cloud's
+#: rules register theirs (:func:`resource_file_reader`): the core knows no cloud.
+_RESOURCE_FILE_READERS: dict[str, Callable[[Mapping[str, Any]], dict[str, FlagValue]]] = {}
+
+
+def resource_file_reader(provider: str):  # type: ignore[no-untyped-def]
+    """Register how a cloud's ``CloudDeployment`` resource file reads as its register flags."""
+
+    def register(reader: Callable[[Mapping[str, Any]], dict[str, FlagValue]]):  # type: ignore[no-untyped-def]
+        _RESOURCE_FILE_READERS[provider.upper()] = reader
+        return reader
+
+    return register
+
+
+def parse_resource_file(text: str) -> Optional[dict[str, FlagValue]]:
+    """The register flags a resource file (``CloudDeployment`` YAML) stands for, or None
+    if ``text`` is not one of a provider whose reader is registered."""
+    if "provider" not in text or "compute_stack" not in text:
+        return None  # cheap: most outputs are not YAML documents
+    try:
+        spec = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(spec, Mapping) or "compute_stack" not in spec:
+        return None
+    reader = _RESOURCE_FILE_READERS.get(str(spec.get("provider", "")).upper())
+    return None if reader is None else reader(spec)
+
+
 def register_calls(outputs: Mapping[str, Any]) -> list[RegisterCall]:
     """Every register command among the stack outputs, whatever their keys: a string that
-    is ``anyscale cloud register ...``, or a flag dict (``{"--provider": "aws", ...}``)."""
+    is ``anyscale cloud register ...``, a flag dict (``{"--provider": "aws", ...}``), or a
+    resource file (``CloudDeployment`` YAML)."""
     found: list[RegisterCall] = []
     for key, value in sorted(outputs.items()):
         if isinstance(value, str):
             flags = parse_register_command(value)
+            if flags is None:
+                flags = parse_resource_file(value)
             if flags is not None:
                 found.append(RegisterCall(key, flags))
         elif isinstance(value, Mapping) and "--provider" in value:

@@ -304,3 +304,36 @@ def test_no_external_id_while_the_trust_requires_one():
 def test_the_flag_dict_form_is_checked_too():
     violations = evaluate(BASE, SCOPED, outputs={"register_args": {**FLAGS, "--file-storage-id": "fs-404"}})
     assert [v.message.split(":")[0] for v in violations] == ["register_args"]
+
+
+def _resource_file(**changes):
+    """The resource file (CloudDeployment YAML) of the compliant cloud, with ``changes``."""
+    import yaml
+
+    config = {"vpc_id": "vpc-1", "subnet_ids": ["subnet-a", "subnet-b"], "security_group_ids": ["sg-1"],
+              "anyscale_iam_role_id": ANYSCALE_ROLE_ARN, "cluster_iam_role_id": NODE_ROLE_ARN,
+              "external_id": EXTERNAL_ID, "memorydb_cluster_name": "anyscale"}
+    config.update(changes)
+    return yaml.safe_dump({"name": "acme", "provider": "AWS", "compute_stack": "VM", "region": "us-west-2",
+                           "networking_mode": "PUBLIC", "object_storage": {"bucket_name": "s3://acme-anyscale"},
+                           "file_storage": {"file_storage_id": "fs-1"}, "aws_config": config}, sort_keys=False)
+
+
+def test_a_resource_file_reads_as_the_flags_it_stands_for():
+    (call,) = register_calls({"resource_file": _resource_file()})
+    assert call.flags == {k: v for k, v in FLAGS.items() if k != "--name"} | {"--name": "acme"}
+
+
+def test_the_resource_file_form_is_checked_too():
+    assert evaluate(BASE, SCOPED, outputs={"resource_file": _resource_file()}) == []
+    violations = evaluate(BASE, SCOPED, outputs={"resource_file": _resource_file(security_group_ids=["sg-404"])})
+    assert [(v.policy_id, v.message.split(" names ")[0]) for v in violations] == [
+        ("anyscale-aws-register-security-groups", "resource_file: --security-group-ids")
+    ]
+    # The instance role is `cluster_iam_role_id` in the file: swapped roles are caught there too.
+    swapped = _resource_file(anyscale_iam_role_id=NODE_ROLE_ARN, cluster_iam_role_id=ANYSCALE_ROLE_ARN)
+    assert "anyscale-aws-register-roles" in {v.policy_id for v in evaluate(BASE, SCOPED, outputs={"resource_file": swapped})}
+
+
+def test_yaml_that_is_not_a_resource_file_is_not_read():
+    assert register_calls({"notes": "provider: AWS\n", "other": "compute_stack: VM\nprovider: PCP\n"}) == []

@@ -18,8 +18,8 @@ pack no outputs): see :mod:`anyscale_infra.policy.outputs`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Optional
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Optional
 
 from pulumi_policy import PolicyResource
 
@@ -36,10 +36,43 @@ from anyscale_infra.policy.aws._facts import (
     security_group_rules,
     subnets_by_vpc,
 )
-from anyscale_infra.policy.outputs import SECRET_MASK, OutputsPolicy, OutputsValidationArgs, RegisterCall, Report
+from anyscale_infra.policy.outputs import (
+    SECRET_MASK,
+    FlagValue,
+    OutputsPolicy,
+    OutputsValidationArgs,
+    RegisterCall,
+    Report,
+    resource_file_reader,
+)
 
 PROVIDER = "aws"
 S3_SCHEME = "s3://"
+
+
+@resource_file_reader("AWS")
+def flags_of_resource_file(spec: Mapping[str, Any]) -> dict[str, FlagValue]:
+    """An AWS ``CloudDeployment`` (the register resource file) as the flags it stands for,
+    so the same rules check both forms (``register_cloud`` maps them one to one)."""
+    config = spec.get("aws_config") or {}
+    flags: dict[str, FlagValue] = {"--provider": PROVIDER}
+    pairs = {
+        "--name": spec.get("name"),
+        "--region": spec.get("region"),
+        "--vpc-id": config.get("vpc_id"),
+        "--subnet-ids": ",".join(config.get("subnet_ids") or []) or None,
+        "--security-group-ids": ",".join(config.get("security_group_ids") or []) or None,
+        "--cloud-storage-bucket-name": (spec.get("object_storage") or {}).get("bucket_name"),
+        "--anyscale-iam-role-id": config.get("anyscale_iam_role_id"),
+        "--instance-iam-role-id": config.get("cluster_iam_role_id"),
+        "--file-storage-id": (spec.get("file_storage") or {}).get("file_storage_id"),
+        "--memorydb-cluster-id": config.get("memorydb_cluster_name"),
+        "--external-id": config.get("external_id"),
+    }
+    flags.update({flag: str(value) for flag, value in pairs.items() if value})
+    if str(spec.get("networking_mode", "")).upper() == "PRIVATE":
+        flags["--private-network"] = True
+    return flags
 
 
 def _aws_calls(args: OutputsValidationArgs) -> list[RegisterCall]:

@@ -1,0 +1,240 @@
+"""`anyscale cloud register --provider gcp` arguments, as plain values.
+
+No Pulumi in the model: it can be built from any source (stack outputs, a script, a test)
+and turned into argv, a shell-safe command, the structured flag dict our components export,
+or the resource file (:class:`~anyscale_infra.register.RegisterArgs`). Flags and rules are
+the CLI's (``anyscale/commands/cloud_commands.py::register_cloud`` and
+``CloudController._validate_gcp_config``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from pydantic import field_validator, model_validator
+
+from anyscale_infra.errors import FieldProblem, InvalidArgsError
+from anyscale_infra.gcp import constants as c
+from anyscale_infra.gcp import validation as v
+from anyscale_infra.register import FlagValue, RegisterArgs
+
+#: The CLI's own pattern for --provider-name (_validate_gcp_config): the project NUMBER.
+CLI_PROVIDER_NAME = re.compile(r"projects\/[0-9]*\/locations\/global\/workloadIdentityPools\/.+\/providers\/[a-z0-9-]*$")
+#: Ours, stricter: a number, a pool id and a provider id as Google allows them.
+PROVIDER_NAME = re.compile(
+    r"^projects/(?P<number>[1-9][0-9]{5,18})/locations/global/workloadIdentityPools/"
+    r"(?P<pool>[a-z0-9][a-z0-9-]{2,30}[a-z0-9])/providers/(?P<provider>[a-z0-9][a-z0-9-]{2,30}[a-z0-9])$"
+)
+#: The CLI's pattern for --memorystore-instance-name; ours adds the parts' shapes.
+CLI_MEMORYSTORE_NAME = re.compile(r"projects/.+/locations/.+/instances/.+")
+MEMORYSTORE_NAME = re.compile(
+    r"^projects/(?P<project>[a-z][a-z0-9-]{4,28}[a-z0-9]|[1-9][0-9]{5,18})/locations/(?P<region>[a-z]+(?:-[a-z]+)+[0-9]+)"
+    r"/instances/(?P<name>[a-z](?:[-a-z0-9]{0,38}[a-z0-9])?)$"
+)
+
+
+class GcpRegisterArgs(RegisterArgs):
+    """Everything `anyscale cloud register --provider gcp` needs, checked before you run it."""
+
+    name: str
+    """Name of the Anyscale cloud (``--name``). Required."""
+    region: str
+    """Region of the cloud (``--region``), e.g. ``us-central1``. Required."""
+    project_id: str
+    """The project the cloud runs in (``--project-id``): its ID, never its number. Required."""
+    vpc_name: str
+    """The VPC's name (``--vpc-name``). Required."""
+    subnet_names: list[str]
+    """The cloud subnet's name (``--subnet-names``); the CLI uses the first only. Required."""
+    firewall_policy_names: list[str]
+    """The network firewall policy associated with the VPC (``--firewall-policy-names``);
+    the CLI uses the first only. Required."""
+    cloud_storage_bucket_name: str
+    """Cloud Storage bucket, with or without ``gs://`` (``--cloud-storage-bucket-name``). Required."""
+    anyscale_service_account_email: str
+    """The service account Anyscale impersonates (``--anyscale-service-account-email``). Required."""
+    instance_service_account_email: str
+    """The cluster nodes' service account (``--instance-service-account-email``). Required."""
+    provider_name: str
+    """The workload identity provider, ``projects/<project NUMBER>/locations/global/
+    workloadIdentityPools/<pool>/providers/<id>`` (``--provider-name``). Required."""
+    filestore_instance_id: Optional[str] = None
+    """Filestore instance id, the short name (``--filestore-instance-id``). Optional;
+    workspaces need it. Given with ``filestore_location``."""
+    filestore_location: Optional[str] = None
+    """Filestore zone or region (``--filestore-location``). Given with the instance id."""
+    memorystore_instance_name: Optional[str] = None
+    """Memorystore for Redis, ``projects/<p>/locations/<region>/instances/<name>``
+    (``--memorystore-instance-name``). Optional: head-node fault tolerance."""
+    host_project_id: Optional[str] = None
+    """Host project of a shared VPC (``--host-project-id``). Optional."""
+    private_network: bool = False
+    """Customer-defined (private) networking (``--private-network``). Defaults to False."""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return v.check_cloud_name(value)
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        return v.check_region(value)
+
+    @field_validator("project_id")
+    @classmethod
+    def _project(cls, value: str) -> str:
+        return v.check_project_id(value)
+
+    @field_validator("host_project_id")
+    @classmethod
+    def _host_project(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else v.check_project_id(value, "host project id")
+
+    @field_validator("vpc_name")
+    @classmethod
+    def _vpc(cls, value: str) -> str:
+        return v.check_resource_name(value, "VPC name")
+
+    @field_validator("subnet_names", "firewall_policy_names")
+    @classmethod
+    def _names(cls, value: list[str]) -> list[str]:
+        if not value:
+            raise ValueError("needs one name (the CLI uses the first)")
+        for item in value:
+            v.check_resource_name(item)
+        if dups := v.duplicates(value):
+            raise ValueError(f"lists {', '.join(dups)} more than once")
+        return value
+
+    @field_validator("cloud_storage_bucket_name")
+    @classmethod
+    def _bucket(cls, value: str) -> str:
+        bare = value.removeprefix(c.GCS_SCHEME).rstrip("/")
+        v.check_bucket_name(bare)
+        return c.GCS_SCHEME + bare
+
+    @field_validator("anyscale_service_account_email", "instance_service_account_email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        return v.check_service_account_email(value)
+
+    @field_validator("provider_name")
+    @classmethod
+    def _provider(cls, value: str) -> str:
+        if not PROVIDER_NAME.match(value) or not CLI_PROVIDER_NAME.search(value):
+            hint = ""
+            if re.match(r"^projects/[a-z]", value):
+                hint = " (it names the project by its ID; the CLI wants the project NUMBER)"
+            raise ValueError(
+                f"{value!r} is not a workload identity provider name like projects/<project number>/locations/"
+                f"global/workloadIdentityPools/<pool>/providers/<id>{hint}"
+            )
+        return value
+
+    @field_validator("filestore_instance_id")
+    @classmethod
+    def _filestore(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else v.check_resource_name(value, "Filestore instance id")
+
+    @field_validator("filestore_location")
+    @classmethod
+    def _filestore_location(cls, value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return None
+        try:
+            return v.check_zone(value)
+        except ValueError:
+            return v.check_region(value)
+
+    @field_validator("memorystore_instance_name")
+    @classmethod
+    def _memorystore(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and not (MEMORYSTORE_NAME.match(value) and CLI_MEMORYSTORE_NAME.search(value)):
+            raise ValueError(
+                f"{value!r} is not a Memorystore instance name like projects/<project>/locations/<region>/instances/<name>"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _together(self) -> "GcpRegisterArgs":
+        problems: list[FieldProblem] = []
+        if (self.filestore_instance_id is None) != (self.filestore_location is None):
+            missing = "filestore_location" if self.filestore_location is None else "filestore_instance_id"
+            problems.append(FieldProblem(missing, "is required with the other Filestore field (the CLI needs both)"))
+        if self.filestore_location is not None and not self.filestore_location.startswith(self.region):
+            problems.append(
+                FieldProblem("filestore_location", f"{self.filestore_location} is not in the cloud's region {self.region}")
+            )
+        if self.memorystore_instance_name is not None:
+            region = MEMORYSTORE_NAME.match(self.memorystore_instance_name).group("region")  # type: ignore[union-attr]
+            if region != self.region:
+                problems.append(
+                    FieldProblem("memorystore_instance_name", f"is in {region}, not in the cloud's region {self.region}")
+                )
+        if problems:
+            raise InvalidArgsError(type(self).__name__, problems)
+        return self
+
+    def advisories(self) -> list[str]:
+        notes = []
+        for field in ("subnet_names", "firewall_policy_names"):
+            if len(getattr(self, field)) > 1:
+                notes.append(f"{field}: `cloud register` uses only the first and ignores the rest (its verifier warns)")
+        return notes
+
+    def flags(self) -> dict[str, FlagValue]:
+        """The flags in the order the CLI documents them; ``True`` marks a bare flag."""
+        flags: dict[str, FlagValue] = {
+            "--provider": "gcp",
+            "--name": self.name,
+            "--project-id": self.project_id,
+            "--vpc-name": self.vpc_name,
+            "--subnet-names": ",".join(self.subnet_names),
+            "--region": self.region,
+            "--firewall-policy-names": ",".join(self.firewall_policy_names),
+            "--cloud-storage-bucket-name": self.cloud_storage_bucket_name,
+        }
+        if self.filestore_instance_id and self.filestore_location:
+            flags["--filestore-instance-id"] = self.filestore_instance_id
+            flags["--filestore-location"] = self.filestore_location
+        flags["--anyscale-service-account-email"] = self.anyscale_service_account_email
+        flags["--instance-service-account-email"] = self.instance_service_account_email
+        flags["--provider-name"] = self.provider_name
+        if self.memorystore_instance_name:
+            flags["--memorystore-instance-name"] = self.memorystore_instance_name
+        if self.host_project_id:
+            flags["--host-project-id"] = self.host_project_id
+        if self.private_network:
+            flags["--private-network"] = True
+        return flags
+
+    def resource_file(self) -> dict[str, Any]:
+        """The ``CloudDeployment`` the CLI builds from these flags (register_cloud): the
+        Filestore id in its full ``projects/<p>/locations/<loc>/instances/<id>`` form."""
+        file_storage = (
+            {"file_storage_id": f"projects/{self.project_id}/locations/{self.filestore_location}/instances/{self.filestore_instance_id}"}
+            if self.filestore_instance_id
+            else None
+        )
+        gcp_config: dict[str, Any] = {
+            "project_id": self.project_id,
+            "host_project_id": self.host_project_id,
+            "provider_name": self.provider_name,
+            "vpc_name": self.vpc_name,
+            "subnet_names": list(self.subnet_names),
+            "firewall_policy_names": list(self.firewall_policy_names),
+            "anyscale_service_account_email": self.anyscale_service_account_email,
+            "cluster_service_account_email": self.instance_service_account_email,
+            "memorystore_instance_name": self.memorystore_instance_name,
+        }
+        return self._deployment(
+            provider="GCP",
+            region=self.region,
+            private_network=self.private_network,
+            bucket_name=self.cloud_storage_bucket_name,
+            file_storage=file_storage,
+            config_key="gcp_config",
+            config=gcp_config,
+        )
