@@ -14,12 +14,12 @@ The core (this module, ``runner``, ``outputs``, ``_readers``) knows no cloud: th
 import no cloud SDK, so the ``[policy]`` extra alone runs the pack.
 """
 
-from anyscale_infra.policy import aws
+from anyscale_infra.policy import aws, gcp
 
 PACK_NAME = "anyscale-infra"
 
-ALL_POLICIES = [*aws.POLICIES]
+ALL_POLICIES = [*aws.POLICIES, *gcp.POLICIES]
 
-CHECK_ONLY_POLICIES = [*aws.CHECK_ONLY_POLICIES]
+CHECK_ONLY_POLICIES = [*aws.CHECK_ONLY_POLICIES, *gcp.CHECK_ONLY_POLICIES]
 
 __all__ = ["ALL_POLICIES", "CHECK_ONLY_POLICIES", "PACK_NAME"]
