@@ -173,7 +173,7 @@ def network_reference(network: str, host_project: Optional[str] = None) -> str:
 
 def network_project_problem(network: str, project: Optional[str], network_project: Optional[str]) -> Optional[str]:
     """A network given by path must be in ``network_project`` when set, and else in the
-    instance's own ``project`` (when known): one in another project is a Shared VPC network,
+    instance's own ``project_id`` (when known): one in another project is a Shared VPC network,
     which needs ``network_project`` (and so PRIVATE_SERVICE_ACCESS)."""
     match = _NETWORK_PATH.match(network)
     if match is None:
@@ -266,7 +266,7 @@ class AnyscaleFilestoreArgs(ArgsModel):
     existing_location: Optional[str] = None
     """The existing instance's zone or region (``--filestore-location``). Required with
     ``existing_instance_id``."""
-    project: Optional[str] = None
+    project_id: Optional[str] = None
     """Project of the instance: the cloud's project (``--project-id``). Optional; defaults to
     the provider's project."""
     protect: bool = True
@@ -291,7 +291,7 @@ class AnyscaleFilestoreArgs(ArgsModel):
     def _network(cls, value: Optional[StrInput]) -> Optional[StrInput]:
         return network_reference(value) if isinstance(value, str) and value else value
 
-    @field_validator("network_project", "project")
+    @field_validator("network_project", "project_id")
     @classmethod
     def _project(cls, value: Optional[str]) -> Optional[str]:
         return None if value is None else v.check_project_id(value)
@@ -365,7 +365,7 @@ class AnyscaleFilestoreArgs(ArgsModel):
         if self.region is not None and self.location is not None:
             problems += self._location_problems(self.region, self.location)
         if isinstance(self.network, str) and (
-            problem := network_project_problem(self.network, self.project, self.network_project)
+            problem := network_project_problem(self.network, self.project_id, self.network_project)
         ):
             problems.append(FieldProblem("network_project", problem))
         try:
@@ -456,8 +456,8 @@ class AnyscaleFilestore(pulumi.ComponentResource):
         if args.existing_instance_id is not None:
             assert args.existing_location is not None
             project = (
-                pulumi.Output.from_input(args.project)
-                if args.project is not None
+                pulumi.Output.from_input(args.project_id)
+                if args.project_id is not None
                 else gcp.organizations.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self)).project
             )
             self.instance_id = pulumi.Output.from_input(args.existing_instance_id)
@@ -505,7 +505,7 @@ class AnyscaleFilestore(pulumi.ComponentResource):
         instance = gcp.filestore.Instance(
             f"{name}-filestore",
             name=args.instance_name,
-            project=args.project,
+            project=args.project_id,
             # Zonal tiers in a zone, regional tiers in the region (anchor: only ENTERPRISE was).
             location=args.instance_location(),
             tier=args.tier.value,

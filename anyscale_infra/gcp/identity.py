@@ -65,7 +65,7 @@ ACCESS_ROLE_DESCRIPTION = "Least-privilege role of Anyscale's control plane (any
 class AnyscaleGcpIdentityArgs(ArgsModel):
     """Arguments of :class:`AnyscaleGcpIdentity`."""
 
-    project: Optional[StrInput] = None
+    project_id: Optional[StrInput] = None
     """Project id (not number) the accounts, role and pool live in and the grants apply to.
     Optional; defaults to the provider's project."""
     org_id: Optional[str] = None
@@ -108,7 +108,7 @@ class AnyscaleGcpIdentityArgs(ArgsModel):
     asks for). Optional."""
 
     existing_instance_service_account_email: Optional[str] = None
-    """Use this instance account instead of creating one (in ``project``: the verifier warns
+    """Use this instance account instead of creating one (in ``project_id``: the verifier warns
     otherwise). Optional. It gets no project roles unless ``grant_existing_accounts``."""
     instance_service_account_id: str = DEFAULT_INSTANCE_SERVICE_ACCOUNT_ID
     """Id (before the ``@``) of the instance account we create. Defaults to ``anyscale-cluster``."""
@@ -129,7 +129,7 @@ class AnyscaleGcpIdentityArgs(ArgsModel):
     accounts). Defaults to False: an existing account is yours to configure. The members are
     non-authoritative, but ``pulumi destroy`` removes them, even one that was there before."""
 
-    @field_validator("project")
+    @field_validator("project_id")
     @classmethod
     def _project(cls, value: Optional[StrInput]) -> Optional[StrInput]:
         return v.check_project_id(value) if isinstance(value, str) else value
@@ -311,9 +311,9 @@ class AnyscaleGcpIdentityArgs(ArgsModel):
     def advisories(self) -> list[str]:
         messages: list[str] = []
         email = self.existing_instance_service_account_email
-        if email is not None and isinstance(self.project, str) and _project_of_email(email) not in ("-", self.project):
+        if email is not None and isinstance(self.project_id, str) and _project_of_email(email) not in ("-", self.project_id):
             messages.append(
-                f"existing_instance_service_account_email {email} is not in project {self.project}: the "
+                f"existing_instance_service_account_email {email} is not in project {self.project_id}: the "
                 "verifier warns (fails with --strict), and constraints/iam.disableCrossProjectServiceAccountUsage "
                 "must not be enforced"
             )
@@ -369,8 +369,8 @@ class AnyscaleGcpIdentity(pulumi.ComponentResource):
         )
 
     def _resolve_project(self, args: AnyscaleGcpIdentityArgs) -> pulumi.Input[str]:
-        if args.project is not None:
-            return args.project
+        if args.project_id is not None:
+            return args.project_id
         # Project-level members need the project explicitly: the provider's own.
         return gcp.organizations.get_project_output(opts=pulumi.InvokeOutputOptions(parent=self)).project_id
 

@@ -148,7 +148,7 @@ class AnyscaleMemorystoreArgs(ArgsModel):
     """Use this existing instance: its full name
     ``projects/<project>/locations/<region>/instances/<id>`` (``--memorystore-instance-name``);
     nothing is created. Optional."""
-    project: Optional[str] = None
+    project_id: Optional[str] = None
     """Project of the instance. Optional; defaults to the provider's project."""
     protect: bool = True
     """Protect the instance from deletion and replacement (also the provider's
@@ -168,7 +168,7 @@ class AnyscaleMemorystoreArgs(ArgsModel):
     def _network(cls, value: Optional[StrInput]) -> Optional[StrInput]:
         return network_reference(value) if isinstance(value, str) and value else value
 
-    @field_validator("network_project", "project")
+    @field_validator("network_project", "project_id")
     @classmethod
     def _project(cls, value: Optional[str]) -> Optional[str]:
         return None if value is None else v.check_project_id(value)
@@ -269,7 +269,7 @@ class AnyscaleMemorystoreArgs(ArgsModel):
         if self.alternative_location_id is not None and self.alternative_location_id == self.location_id:
             problems.append(FieldProblem("alternative_location_id", "must differ from location_id (a second zone)"))
         if isinstance(self.network, str) and (
-            problem := network_project_problem(self.network, self.project, self.network_project)
+            problem := network_project_problem(self.network, self.project_id, self.network_project)
         ):
             problems.append(FieldProblem("network_project", problem))
         try:
@@ -341,7 +341,7 @@ class AnyscaleMemorystore(pulumi.ComponentResource):
         instance = gcp.redis.Instance(
             f"{name}-redis",
             name=args.instance_name,
-            project=args.project,
+            project=args.project_id,
             region=args.region,
             location_id=args.location_id,
             alternative_location_id=args.alternative_location_id,

@@ -231,7 +231,7 @@ class AnyscaleGcsBucketArgs(ArgsModel):
     existing_bucket_name: Optional[str] = None
     """Use this existing bucket (``gs://`` optional): nothing on the bucket changes, only
     both service accounts are granted access (bring-your-own). Optional."""
-    project: Optional[str] = None
+    project_id: Optional[str] = None
     """Project of the new bucket (and of the Cloud Storage service agent granted the CMEK
     key). Optional; defaults to the provider's project."""
     location: Optional[str] = None
@@ -291,7 +291,7 @@ class AnyscaleGcsBucketArgs(ArgsModel):
     def _name(cls, value: Optional[str]) -> Optional[str]:
         return None if value is None else v.check_bucket_name(value.removeprefix(c.GCS_SCHEME))
 
-    @field_validator("project")
+    @field_validator("project_id")
     @classmethod
     def _project(cls, value: Optional[str]) -> Optional[str]:
         return None if value is None else v.check_project_id(value)
@@ -450,7 +450,7 @@ class AnyscaleGcsBucket(pulumi.ComponentResource):
         return gcp.storage.Bucket(
             f"{name}-bucket",
             name=args.bucket_name,
-            project=args.project,
+            project=args.project_id,
             location=location,
             custom_placement_config={"data_locations": data_locations} if data_locations else None,
             storage_class=DEFAULT_STORAGE_CLASS,
@@ -477,7 +477,7 @@ class AnyscaleGcsBucket(pulumi.ComponentResource):
         accounts``) encrypts and decrypts with the key; our service accounts need nothing on it."""
         import pulumi_gcp as gcp  # here, not at the top: the module's pure part stays SDK-free
         agent = gcp.storage.get_project_service_account_output(
-            project=args.project, opts=pulumi.InvokeOutputOptions(parent=self)
+            project=args.project_id, opts=pulumi.InvokeOutputOptions(parent=self)
         )
         return gcp.kms.CryptoKeyIAMMember(
             f"{name}-kms-storage-agent",

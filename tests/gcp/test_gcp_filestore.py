@@ -321,7 +321,7 @@ def test_protect_can_be_turned_off(gcp_preview):
 
 
 def test_project_is_passed_on(gcp_preview):
-    result = gcp_preview(lambda: AnyscaleFilestore("fs", new(project="acme-ml-dev", instance_name="nfs")))
+    result = gcp_preview(lambda: AnyscaleFilestore("fs", new(project_id="acme-ml-dev", instance_name="nfs")))
     assert result.one(INSTANCE).inputs["project"] == "acme-ml-dev"
     assert component_outputs(result)["instance_name"] == "projects/acme-ml-dev/locations/us-central1-b/instances/nfs"
 
@@ -338,7 +338,7 @@ def test_existing_instance_creates_nothing(gcp_preview):
 
 
 def test_existing_regional_instance_in_a_given_project(gcp_preview):
-    args = AnyscaleFilestoreArgs(existing_instance_id="shared-nfs", existing_location="us-central1", project="acme-data")
+    args = AnyscaleFilestoreArgs(existing_instance_id="shared-nfs", existing_location="us-central1", project_id="acme-data")
     result = gcp_preview(lambda: AnyscaleFilestore("fs", args))
     assert component_outputs(result)["instance_name"] == "projects/acme-data/locations/us-central1/instances/shared-nfs"
 
@@ -442,9 +442,9 @@ def test_every_argument_is_documented():
 
 
 def test_a_network_of_another_project_is_a_shared_vpc():
-    error = new_error(network="projects/acme-net-host/global/networks/anyscale-vpc", project="acme-ml-prod")
+    error = new_error(network="projects/acme-net-host/global/networks/anyscale-vpc", project_id="acme-ml-prod")
     assert error.fields == ["network_project"]
     assert "a Shared VPC network; set network_project='acme-net-host'" in str(error)
     # Named as such, it is accepted (and goes over private services access).
-    args = new(network="projects/acme-net-host/global/networks/anyscale-vpc", project="acme-ml-prod", network_project="acme-net-host")
+    args = new(network="projects/acme-net-host/global/networks/anyscale-vpc", project_id="acme-ml-prod", network_project="acme-net-host")
     assert args.network_project == "acme-net-host"

@@ -213,7 +213,7 @@ def test_account_level_members_go_with_their_account_and_project_level_ones_do_n
 
 def test_names_and_project_are_the_callers(gcp_preview):
     result = _run(
-        gcp_preview, org_id=ORG, project="other-proj-42", pool_id="anyscale-pool-2", provider_id="cp-2",
+        gcp_preview, org_id=ORG, project_id="other-proj-42", pool_id="anyscale-pool-2", provider_id="cp-2",
         pool_display_name="Anyscale (team B)", access_service_account_id="team-b-access",
         instance_service_account_id="team-b-nodes", access_role_id="teamB.access",
     )
@@ -333,7 +333,7 @@ def test_grant_existing_accounts_gives_them_every_grant(gcp_preview):
 
 
 def test_existing_instance_account_in_another_project_warns(gcp_preview):
-    result = _run(gcp_preview, org_id=ORG, project="acme-ml-prod",
+    result = _run(gcp_preview, org_id=ORG, project_id="acme-ml-prod",
                   existing_instance_service_account_email="nodes-1@shared-sa-proj.iam.gserviceaccount.com")
     assert any("is not in project acme-ml-prod" in w and "disableCrossProjectServiceAccountUsage" in w
                for w in result.warnings)
@@ -416,8 +416,8 @@ def test_org_id_is_required_to_bind_the_access_account_in_an_existing_pool(kwarg
         (dict(org_id="org-7c1K"), "org_id", "is not an Anyscale organization id"),
         (dict(org_id="org_" + "a" * 54), "org_id", "64-character limit for role names"),
         (dict(org_id=ORG, anyscale_aws_account_id="52532586895"), "anyscale_aws_account_id", "12-digit AWS account id"),
-        (dict(org_id=ORG, project="123456789012"), "project", "that is a project NUMBER"),
-        (dict(org_id=ORG, project="Acme"), "project", "6 to 30 lowercase letters"),
+        (dict(org_id=ORG, project_id="123456789012"), "project_id", "that is a project NUMBER"),
+        (dict(org_id=ORG, project_id="Acme"), "project_id", "6 to 30 lowercase letters"),
         (dict(existing_provider_name="projects/acme-ml-prod/locations/global/workloadIdentityPools/p123/providers/x123",
               org_id=ORG), "existing_provider_name", "must name the project NUMBER"),
         (dict(existing_provider_name="anyscale-access", org_id=ORG), "existing_provider_name", "is not a provider name"),

@@ -103,7 +103,7 @@ def test_another_maxmemory_policy_is_refused():
 def test_zones_labels_display_name_project(gcp_preview):
     args = new(
         location_id="us-central1-a", alternative_location_id="us-central1-c", labels={"team": "ml"},
-        cloud_id="cld_AbC", display_name="Anyscale HNFT", project="acme-ml-dev", instance_name="r1",
+        cloud_id="cld_AbC", display_name="Anyscale HNFT", project_id="acme-ml-dev", instance_name="r1",
     )
     result = gcp_preview(lambda: AnyscaleMemorystore("ms", args))
     inputs = result.one(REDIS).inputs
@@ -202,7 +202,7 @@ def test_shared_vpc_uses_the_host_network_over_private_services_access(gcp_previ
 
 
 def test_a_network_of_another_project_is_a_shared_vpc():
-    error = new_error(network="projects/acme-net-host/global/networks/anyscale-vpc", project="acme-ml-prod")
+    error = new_error(network="projects/acme-net-host/global/networks/anyscale-vpc", project_id="acme-ml-prod")
     assert error.fields == ["network_project"]
     assert "a Shared VPC network; set network_project='acme-net-host'" in str(error)
     error = new_error(network="projects/acme-net-host/global/networks/anyscale-vpc", network_project="acme-other")
