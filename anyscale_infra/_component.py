@@ -20,14 +20,37 @@ def type_token(class_name: str) -> str:
     return TYPE_PREFIX + class_name
 
 
+#: Where a component keeps the ``depends_on`` it was given, for its children.
+_INHERITED_DEPENDS_ON = "_anyscale_inherited_depends_on"
+
+
+def hand_on_depends_on(component: pulumi.Resource, opts: Optional[pulumi.ResourceOptions]) -> None:
+    """Pulumi passes a component's provider to its children, not its ``depends_on``: keep it
+    so :func:`child` and :func:`stateful` give it to every child (e.g. the APIs a GCP cloud
+    enables must exist before its network is created)."""
+    depends_on = opts.depends_on if opts is not None else None
+    if depends_on is None:
+        depends_on = []
+    setattr(component, _INHERITED_DEPENDS_ON, list(depends_on) if isinstance(depends_on, (list, tuple)) else [depends_on])
+
+
+def _with_inherited(parent: pulumi.Resource, kwargs: dict[str, Any]) -> dict[str, Any]:
+    inherited = getattr(parent, _INHERITED_DEPENDS_ON, None)
+    if inherited:
+        own = kwargs.get("depends_on") or []
+        kwargs["depends_on"] = [*inherited, *(own if isinstance(own, (list, tuple)) else [own])]
+    return kwargs
+
+
 def child(parent: pulumi.Resource, **kwargs: Any) -> pulumi.ResourceOptions:
-    """Options for a child resource: parented to the component (provider inherited)."""
-    return pulumi.ResourceOptions(parent=parent, **kwargs)
+    """Options for a child resource: parented to the component (provider inherited, and the
+    component's ``depends_on`` when it kept it with :func:`hand_on_depends_on`)."""
+    return pulumi.ResourceOptions(parent=parent, **_with_inherited(parent, kwargs))
 
 
 def stateful(parent: pulumi.Resource, protect: bool, **kwargs: Any) -> pulumi.ResourceOptions:
     """Options for a resource holding data: protected unless the caller opted out."""
-    return pulumi.ResourceOptions(parent=parent, protect=protect, **kwargs)
+    return pulumi.ResourceOptions(parent=parent, protect=protect, **_with_inherited(parent, kwargs))
 
 
 def emit_advisories(resource: pulumi.Resource, messages: list[str]) -> None:

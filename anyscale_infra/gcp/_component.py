@@ -11,6 +11,7 @@ from anyscale_infra._component import (  # noqa: F401 - re-exported for the GCP 
     child,
     emit_advisories,
     fail,
+    hand_on_depends_on,
     json_document,
     optional_output,
     stateful,

@@ -321,6 +321,17 @@ class AnyscaleFilestoreArgs(ArgsModel):
     def _cloud_id(cls, value: Optional[str]) -> Optional[str]:
         return None if value is None else v.check_cloud_id(value)
 
+    def wiring_problems(self) -> list[FieldProblem]:
+        """What a new instance still needs that :class:`AnyscaleGcpCloud` fills in: checked
+        by the component before any resource (and by the cloud's args, after wiring)."""
+        problems = []
+        if self.existing_instance_id is None:
+            if self.region is None:
+                problems.append(FieldProblem("region", "is required for a new instance: the cloud's region (--region)"))
+            if self.network is None or self.network == "":
+                problems.append(FieldProblem("network", "is required for a new instance: the cloud VPC (--vpc-name)"))
+        return problems
+
     @model_validator(mode="after")
     def _modes(self) -> AnyscaleFilestoreArgs:
         problems: list[FieldProblem] = []
@@ -356,10 +367,8 @@ class AnyscaleFilestoreArgs(ArgsModel):
 
     def _new(self) -> list[FieldProblem]:
         problems = []
-        if self.region is None:
-            problems.append(FieldProblem("region", "is required for a new instance: the cloud's region (--region)"))
-        if self.network is None or self.network == "":
-            problems.append(FieldProblem("network", "is required for a new instance: the cloud VPC (--vpc-name)"))
+        # (No region or network yet: AnyscaleGcpCloud sets them; the component checks they
+        # are there, see `wiring_problems`.)
         if problem := capacity_problem(self.tier, self.capacity_gb):
             problems.append(FieldProblem("capacity_gb", problem))
         if self.region is not None and self.location is not None:
@@ -453,6 +462,9 @@ class AnyscaleFilestore(pulumi.ComponentResource):
     def __init__(self, name: str, args: AnyscaleFilestoreArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         import pulumi_gcp as gcp  # here, not at the top: the module's pure part stays SDK-free
         super().__init__(w.type_token("AnyscaleFilestore"), name, None, opts)
+        if problems := args.wiring_problems():
+            raise InvalidArgsError(type(args).__name__, problems)
+        w.hand_on_depends_on(self, opts)  # e.g. the APIs the cloud enables first
         if args.existing_instance_id is not None:
             assert args.existing_location is not None
             project = (

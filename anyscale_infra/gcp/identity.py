@@ -285,17 +285,23 @@ class AnyscaleGcpIdentityArgs(ArgsModel):
                     "control plane's account",
                 )
             )
-        if self.binds_workload_identity:
-            if self.org_id is None:
-                problems.append(FieldProblem("org_id", self._org_id_needed()))
-            else:
-                try:
-                    roles.anyscale_role_arn(self.org_id, self.anyscale_aws_account_id)
-                except ValueError as exc:
-                    problems.append(FieldProblem("org_id", str(exc)))
+        # (No org id yet: AnyscaleGcpCloudArgs sets it; the component checks it is there,
+        # see `wiring_problems`.)
+        if self.binds_workload_identity and self.org_id is not None:
+            try:
+                roles.anyscale_role_arn(self.org_id, self.anyscale_aws_account_id)
+            except ValueError as exc:
+                problems.append(FieldProblem("org_id", str(exc)))
         if problems:
             raise InvalidArgsError(type(self).__name__, problems)
         return self
+
+    def wiring_problems(self) -> list[FieldProblem]:
+        """What the identity still needs that :class:`AnyscaleGcpCloudArgs` fills in (the org
+        id): checked by the component before any resource, and by the cloud's args."""
+        if self.binds_workload_identity and self.org_id is None:
+            return [FieldProblem("org_id", self._org_id_needed())]
+        return []
 
     def _org_id_needed(self) -> str:
         if self.creates_provider:
@@ -350,6 +356,9 @@ class AnyscaleGcpIdentity(pulumi.ComponentResource):
         self, name: str, args: AnyscaleGcpIdentityArgs, opts: Optional[pulumi.ResourceOptions] = None
     ) -> None:
         super().__init__(w.type_token("AnyscaleGcpIdentity"), name, None, opts)
+        if problems := args.wiring_problems():
+            raise InvalidArgsError(type(args).__name__, problems)
+        w.hand_on_depends_on(self, opts)  # e.g. the APIs the cloud enables first
         project = self._resolve_project(args)
         self._federation(name, args, project)
         self._access_account(name, args, project)

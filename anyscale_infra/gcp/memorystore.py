@@ -231,6 +231,17 @@ class AnyscaleMemorystoreArgs(ArgsModel):
     def _cloud_id(cls, value: Optional[str]) -> Optional[str]:
         return None if value is None else v.check_cloud_id(value)
 
+    def wiring_problems(self) -> list[FieldProblem]:
+        """What a new instance still needs that :class:`AnyscaleGcpCloud` fills in: checked
+        by the component before any resource (and by the cloud's args, after wiring)."""
+        problems = []
+        if self.existing_instance_name is None:
+            if self.region is None:
+                problems.append(FieldProblem("region", "is required for a new instance: the cloud's region (--region)"))
+            if self.network is None or self.network == "":
+                problems.append(FieldProblem("network", "is required for a new instance: the cloud VPC (--vpc-name)"))
+        return problems
+
     @model_validator(mode="after")
     def _modes(self) -> AnyscaleMemorystoreArgs:
         problems: list[FieldProblem] = []
@@ -255,10 +266,8 @@ class AnyscaleMemorystoreArgs(ArgsModel):
 
     def _new(self) -> list[FieldProblem]:
         problems = []
-        if self.region is None:
-            problems.append(FieldProblem("region", "is required for a new instance: the cloud's region (--region)"))
-        if self.network is None or self.network == "":
-            problems.append(FieldProblem("network", "is required for a new instance: the cloud VPC (--vpc-name)"))
+        # (No region or network yet: AnyscaleGcpCloud sets them; the component checks they
+        # are there, see `wiring_problems`.)
         for name in ("location_id", "alternative_location_id"):
             zone = getattr(self, name)
             if zone is not None:
@@ -309,6 +318,9 @@ class AnyscaleMemorystore(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AnyscaleMemorystoreArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(w.type_token("AnyscaleMemorystore"), name, None, opts)
+        if problems := args.wiring_problems():
+            raise InvalidArgsError(type(args).__name__, problems)
+        w.hand_on_depends_on(self, opts)  # e.g. the APIs the cloud enables first
         if args.existing_instance_name is not None:
             self.instance_name = pulumi.Output.from_input(args.existing_instance_name)
             self.host = pulumi.Output.from_input(None)

@@ -333,6 +333,13 @@ class AnyscaleGcsBucketArgs(ArgsModel):
     def _cloud_id(cls, value: Optional[str]) -> Optional[str]:
         return None if value is None else v.check_cloud_id(value)
 
+    def wiring_problems(self) -> list[FieldProblem]:
+        """What a new bucket still needs that :class:`AnyscaleGcpCloud` fills in: checked by
+        the component before any resource (and by the cloud's args, after wiring)."""
+        if self.existing_bucket_name is None and self.region is None:
+            return [FieldProblem("region", "is required for a new bucket: the cloud's region (--region)")]
+        return []
+
     @model_validator(mode="after")
     def _modes(self) -> AnyscaleGcsBucketArgs:
         problems: list[FieldProblem] = []
@@ -350,9 +357,9 @@ class AnyscaleGcsBucketArgs(ArgsModel):
                         )
                     )
         else:
-            if self.region is None:
-                problems.append(FieldProblem("region", "is required for a new bucket: the cloud's region (--region)"))
-            else:
+            # (No region yet: AnyscaleGcpCloud sets it; the component checks it is there,
+            # see `wiring_problems`.)
+            if self.region is not None:
                 try:
                     location, _ = bucket_location(self.region, self.location, self.dual_region_data_locations)
                 except LocationError as exc:
@@ -415,6 +422,9 @@ class AnyscaleGcsBucket(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AnyscaleGcsBucketArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(w.type_token("AnyscaleGcsBucket"), name, None, opts)
+        if problems := args.wiring_problems():
+            raise InvalidArgsError(type(args).__name__, problems)
+        w.hand_on_depends_on(self, opts)  # e.g. the APIs the cloud enables first
         model = type(args).__name__
         if args.existing_bucket_name is None and args.bucket_name is None:
             # Pulumi auto-names `<logical name>-<7 hex>`: catch a name that cannot be a bucket now.

@@ -391,11 +391,24 @@ def _error(**kwargs) -> InvalidArgsError:
     return info.value
 
 
-def test_org_id_is_required_to_create_the_provider():
-    error = _error()
+def _wiring_error(gcp_preview, **kwargs) -> InvalidArgsError:
+    """AnyscaleGcpCloudArgs fills org_id in, so the args build without it; the component refuses."""
+    from anyscale_infra.preview.engine import ProgramError
+
+    args = AnyscaleGcpIdentityArgs(**kwargs)
+    assert [p.field for p in args.wiring_problems()] == ["org_id"]
+    with pytest.raises(ProgramError) as info:
+        gcp_preview(lambda: AnyscaleGcpIdentity("id", args))
+    assert info.value.kind == "validation"
+    return info.value.cause
+
+
+def test_org_id_is_required_to_create_the_provider(gcp_preview):
+    error = _wiring_error(gcp_preview)
     assert error.fields == ["org_id"]
     assert "is required to create the workload identity provider" in str(error)
     assert "gcp_if_<org id>" in str(error)
+    assert AnyscaleGcpIdentityArgs(org_id=ORG).wiring_problems() == []
 
 
 @pytest.mark.parametrize(
@@ -404,11 +417,10 @@ def test_org_id_is_required_to_create_the_provider():
      dict(existing_provider_name=EXISTING_PROVIDER, existing_access_service_account_email=EXISTING_ACCESS,
           grant_existing_accounts=True)],
 )
-def test_org_id_is_required_to_bind_the_access_account_in_an_existing_pool(kwargs):
-    error = _error(**kwargs)
+def test_org_id_is_required_to_bind_the_access_account_in_an_existing_pool(gcp_preview, kwargs):
+    error = _wiring_error(gcp_preview, **kwargs)
     assert error.fields == ["org_id"]
     assert "is required to grant roles/iam.workloadIdentityUser in the existing pool" in str(error)
-
 
 @pytest.mark.parametrize(
     ("kwargs", "field", "phrase"),

@@ -245,12 +245,25 @@ def test_reserved_ip_range_refused(kwargs, value, phrase):
     assert phrase in str(error)
 
 
-def test_region_and_network_are_required_for_a_new_instance():
-    error = args_error()
+def test_region_and_network_are_required_for_a_new_instance(gcp_preview):
+    """AnyscaleGcpCloud fills them in, so the args build without them; the component refuses."""
+    args = AnyscaleMemorystoreArgs()
+    assert sorted(p.field for p in args.wiring_problems()) == ["network", "region"]
+    error = _deploy_error(gcp_preview, lambda: AnyscaleMemorystore("ms", args))
     assert sorted(error.fields) == ["network", "region"]
+    assert "is required for a new instance" in str(error)
+    assert AnyscaleMemorystoreArgs(region="us-central1", network="vpc").wiring_problems() == []
 
 
-# --- Bring your own -------------------------------------------------------------------------
+def _deploy_error(gcp_preview, program) -> InvalidArgsError:
+    """The component refuses before any resource, with the library's own error (exit 2)."""
+    with pytest.raises(ProgramError) as info:
+        gcp_preview(program)
+    assert info.value.kind == "validation"
+    assert isinstance(info.value.cause, InvalidArgsError)
+    return info.value.cause
+
+
 def test_existing_instance_creates_nothing(gcp_preview):
     result = gcp_preview(lambda: AnyscaleMemorystore("ms", AnyscaleMemorystoreArgs(existing_instance_name=FULL)))
     assert [r for r in result.resources if r.custom] == []

@@ -222,10 +222,17 @@ def test_location_rules(kwargs, field, phrase):
     assert phrase in str(error)
 
 
-def test_region_is_required_for_a_new_bucket():
-    error = args_error()
-    assert error.fields == ["region"]
-    assert "is required for a new bucket" in str(error)
+def test_region_is_required_for_a_new_bucket(gcp_preview):
+    """AnyscaleGcpCloud fills it in, so the args build without it; the component refuses."""
+    from anyscale_infra.preview.engine import ProgramError
+
+    args = AnyscaleGcsBucketArgs()
+    assert [p.field for p in args.wiring_problems()] == ["region"]
+    with pytest.raises(ProgramError) as info:
+        gcp_preview(lambda: AnyscaleGcsBucket("b", args))
+    assert info.value.kind == "validation" and info.value.cause.fields == ["region"]
+    assert "is required for a new bucket" in str(info.value.cause)
+    assert AnyscaleGcsBucketArgs(existing_bucket_name="their-data").wiring_problems() == []
 
 
 def test_bucket_location_pure():
