@@ -1,33 +1,61 @@
-"""Root stack: one Anyscale cloud on AWS from `pulumi config` (see README, "Configuration").
+"""Root stack: one Anyscale cloud on AWS (the default) or Google Cloud (``provider: gcp``),
+from `pulumi config` (see README, "Configuration").
 
 `pulumi up` creates it; `pulumi stack output register_command --show-secrets` prints the
-`anyscale cloud register` command; then set `cloudId` and `pulumi up` again to scope the
-Anyscale role to the cloud's instances.
+`anyscale cloud register` command (`resource_file`: the same as a resource file); then set
+`cloudId` and `pulumi up` again (AWS: scopes the Anyscale role to the cloud's instances;
+both: tags/labels every resource with the cloud id).
 """
 
 import pulumi
 
-from anyscale_infra.aws import AnyscaleAwsCloud
-from anyscale_infra.aws.config import cloud_args_from_config
+PROVIDERS = ("aws", "gcp")
 
-args = cloud_args_from_config()
+provider = pulumi.Config().get("provider") or "aws"
+if provider not in PROVIDERS:
+    from anyscale_infra.errors import FieldProblem, InvalidArgsError
+
+    raise InvalidArgsError(
+        "stack config", [FieldProblem(f"{pulumi.get_project()}:provider", f"is {provider!r}; choose one of {', '.join(PROVIDERS)}")]
+    )
+
 # A fixed logical name, not the cloud name: renaming the cloud in config must not change
 # URNs (that would replace the bucket and file system).
-cloud = AnyscaleAwsCloud("anyscale", args)
+if provider == "gcp":
+    from anyscale_infra.gcp import AnyscaleGcpCloud
+    from anyscale_infra.gcp.config import cloud_args_from_config as gcp_args
 
-pulumi.export("vpc_id", cloud.vpc_id)
-pulumi.export("subnet_ids", cloud.subnet_ids)
-pulumi.export("security_group_id", cloud.security_group_id)
-pulumi.export("bucket_name", cloud.bucket_name)
-pulumi.export("file_system_id", cloud.file_system_id)
-pulumi.export("memorydb_cluster_name", cloud.memorydb_cluster_name)
-pulumi.export("anyscale_role_arn", cloud.anyscale_role_arn)
-pulumi.export("instance_role_arn", cloud.instance_role_arn)
-pulumi.export("instance_profile_arn", cloud.instance_profile_arn)
-pulumi.export("external_id", cloud.external_id)
+    gcp_cloud = AnyscaleGcpCloud("anyscale", gcp_args())
+    pulumi.export("vpc_name", gcp_cloud.vpc_name)
+    pulumi.export("subnet_name", gcp_cloud.subnet_name)
+    pulumi.export("firewall_policy_name", gcp_cloud.firewall_policy_name)
+    pulumi.export("bucket_name", gcp_cloud.bucket_name)
+    pulumi.export("filestore_instance_id", gcp_cloud.filestore_instance_id)
+    pulumi.export("memorystore_instance_name", gcp_cloud.memorystore_instance_name)
+    pulumi.export("access_service_account_email", gcp_cloud.access_service_account_email)
+    pulumi.export("instance_service_account_email", gcp_cloud.instance_service_account_email)
+    pulumi.export("provider_name", gcp_cloud.provider_name)
+    cloud = gcp_cloud
+else:
+    from anyscale_infra.aws import AnyscaleAwsCloud
+    from anyscale_infra.aws.config import cloud_args_from_config as aws_args
+
+    aws_cloud = AnyscaleAwsCloud("anyscale", aws_args())
+    pulumi.export("vpc_id", aws_cloud.vpc_id)
+    pulumi.export("subnet_ids", aws_cloud.subnet_ids)
+    pulumi.export("security_group_id", aws_cloud.security_group_id)
+    pulumi.export("bucket_name", aws_cloud.bucket_name)
+    pulumi.export("file_system_id", aws_cloud.file_system_id)
+    pulumi.export("memorydb_cluster_name", aws_cloud.memorydb_cluster_name)
+    pulumi.export("anyscale_role_arn", aws_cloud.anyscale_role_arn)
+    pulumi.export("instance_role_arn", aws_cloud.instance_role_arn)
+    pulumi.export("instance_profile_arn", aws_cloud.instance_profile_arn)
+    pulumi.export("external_id", aws_cloud.external_id)
+    if pulumi.Config().get_bool("exportDeployerPolicy"):
+        pulumi.export("deployer_policy", aws_cloud.deployer_policy)
+    cloud = aws_cloud
+
 pulumi.export("register_args", cloud.register_args)
 pulumi.export("register_command", cloud.register_command)
 pulumi.export("resource_file", cloud.resource_file)
 pulumi.export("egress_allowlist", cloud.egress_allowlist)
-if pulumi.Config().get_bool("exportDeployerPolicy"):
-    pulumi.export("deployer_policy", cloud.deployer_policy)

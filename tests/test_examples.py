@@ -83,6 +83,40 @@ EXPECTED = {
         "--file-storage-id fs-003b70a7ea7a2d9ff",
         f"--external-id {ORG}-FgTsg00Ck5GXAXv6qF2UH3VAxOt3VNqb",
     ),
+    "examples/gcp-direct": _command(
+        "anyscale cloud register --provider gcp --name preview --project-id acme-ml-prod",
+        "--vpc-name anyscale-vpc-e02c516 --subnet-names anyscale-subnet-05e1fae --region us-central1",
+        "--firewall-policy-names anyscale-policy-26ea303",
+        "--cloud-storage-bucket-name gs://anyscale-bucket-035a019",
+        "--filestore-instance-id anyscale-filestore-6df0aef --filestore-location us-central1-b",
+        "--anyscale-service-account-email anyscale-access@acme-ml-prod.iam.gserviceaccount.com",
+        "--instance-service-account-email anyscale-cluster@acme-ml-prod.iam.gserviceaccount.com",
+        # The project NUMBER (the preview's stand-in for acme-ml-prod's), not its id.
+        "--provider-name projects/364490735216/locations/global/workloadIdentityPools/anyscale-access-pool/providers/anyscale-access",
+    ),
+    "examples/gcp-private": _command(
+        "anyscale cloud register --provider gcp --name preview --project-id acme-ml-prod",
+        "--vpc-name anyscale-vpc-81180c0 --subnet-names anyscale-subnet-b63d9b2 --region europe-west4",
+        "--firewall-policy-names anyscale-policy-9007dd4",
+        "--cloud-storage-bucket-name gs://anyscale-bucket-8754e14",
+        "--filestore-instance-id anyscale-filestore-336bcaa --filestore-location europe-west4-b",
+        "--anyscale-service-account-email anyscale-access@acme-ml-prod.iam.gserviceaccount.com",
+        "--instance-service-account-email anyscale-cluster@acme-ml-prod.iam.gserviceaccount.com",
+        "--provider-name projects/364490735216/locations/global/workloadIdentityPools/anyscale-access-pool/providers/anyscale-access",
+        "--memorystore-instance-name projects/acme-ml-prod/locations/europe-west4/instances/anyscale-redis-1ae5887",
+        "--private-network",
+    ),
+    "examples/gcp-existing-vpc": _command(
+        "anyscale cloud register --provider gcp --name preview --project-id acme-ml-prod",
+        "--vpc-name shared-vpc --subnet-names ml-us-east1 --region us-east1",
+        "--firewall-policy-names anyscale-policy-374f541",
+        "--cloud-storage-bucket-name gs://anyscale-bucket-8ad86c5",
+        "--filestore-instance-id anyscale-filestore-4f20aba --filestore-location us-east1-b",
+        "--anyscale-service-account-email anyscale-access@acme-ml-prod.iam.gserviceaccount.com",
+        "--instance-service-account-email anyscale-cluster@acme-ml-prod.iam.gserviceaccount.com",
+        "--provider-name projects/364490735216/locations/global/workloadIdentityPools/anyscale-access-pool/providers/anyscale-access",
+        "--host-project-id acme-network-host",
+    ),
     ".": _command(
         "anyscale cloud register --provider aws --name preview --region us-west-2",
         "--vpc-id vpc-0d74682fff68bfd4f",
@@ -109,11 +143,16 @@ def previews():
     return {program: run_program(ROOT / program) for program in PROGRAMS}
 
 
+def _provider(program: str) -> str:
+    return "gcp" if program.startswith("examples/gcp-") else "aws"
+
+
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_example_prints_the_exact_register_command(previews, program):
     result = previews[program]
     assert result.outputs["register_command"] == EXPECTED[program]
-    assert "register_command" in result.secret_outputs  # it carries the external ID
+    # AWS: it carries the External ID. GCP: nothing secret in it.
+    assert ("register_command" in result.secret_outputs) is (_provider(program) == "aws")
     assert result.warnings == []
 
 
@@ -121,14 +160,33 @@ def test_example_prints_the_exact_register_command(previews, program):
 def test_the_real_cli_accepts_each_example_command(previews, program):
     argv = shlex.split(previews[program].outputs["register_command"])
     params = register_cloud.make_context("register", argv[3:]).params
-    assert params["provider"] == "aws"
-    assert params["external_id"].startswith(ORG + "-")
-    assert "123456789012" not in previews[program].outputs["register_command"]
+    assert params["provider"] == _provider(program)
+    if _provider(program) == "aws":
+        assert params["external_id"].startswith(ORG + "-")
+        assert "123456789012" not in previews[program].outputs["register_command"]
+    else:
+        assert params["project_id"] == "acme-ml-prod" and not params["project_id"][0].isdigit()
+        assert params["provider_name"].startswith("projects/364490735216/")
+
+
+@pytest.mark.parametrize("program", [p for p in PROGRAMS if _provider(p) == "gcp"])
+def test_the_clis_own_gcp_rules_accept_each_gcp_example(previews, program):
+    from anyscale.client.openapi_client.models import GCPConfig
+    from anyscale.client.openapi_client.models.compute_stack import ComputeStack
+    from anyscale.controllers.cloud_controller import CloudController
+
+    flags = previews[program].outputs["register_args"]
+    config = GCPConfig(
+        project_id=flags["--project-id"], provider_name=flags["--provider-name"],
+        memorystore_instance_name=flags.get("--memorystore-instance-name"), host_project_id=flags.get("--host-project-id"),
+    )
+    CloudController._validate_gcp_config(None, ComputeStack.VM, config)  # raises ClickException if not
 
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_stateful_resources_are_protected(previews, program):
-    stateful = {"aws:s3/bucket:Bucket", "aws:efs/fileSystem:FileSystem", "aws:memorydb/cluster:Cluster"}
+    stateful = {"aws:s3/bucket:Bucket", "aws:efs/fileSystem:FileSystem", "aws:memorydb/cluster:Cluster",
+                "gcp:storage/bucket:Bucket", "gcp:filestore/instance:Instance", "gcp:redis/instance:Instance"}
     created = [r for r in previews[program].resources if r.type in stateful and r.parent]  # ours: in a component
     assert created and all(r.protect for r in created)
 
@@ -166,7 +224,44 @@ def test_in_your_program_example_lands_everything_on_its_provider(previews):
 def test_cli_preview_exits_zero(program):
     outcome = CliRunner().invoke(main, ["preview", str(ROOT / program)])
     assert outcome.exit_code == 0, outcome.output
-    assert "anyscale cloud register --provider aws" in outcome.output
+    assert f"anyscale cloud register --provider {_provider(program)}" in outcome.output
+
+
+def test_private_gcp_example_is_private_with_nat_proxy_only_subnet_and_memorystore(previews):
+    result = previews["examples/gcp-private"]
+    assert result.outputs["register_args"]["--private-network"] is True
+    assert len(result.by_type("gcp:compute/routerNat:RouterNat")) == 1
+    (proxy,) = [s for s in result.by_type("gcp:compute/subnetwork:Subnetwork") if s.inputs.get("purpose")]
+    assert (proxy.inputs["purpose"], proxy.inputs["role"], proxy.inputs["ipCidrRange"]) == ("REGIONAL_MANAGED_PROXY", "ACTIVE", "10.21.0.0/23")
+    redis = result.one("gcp:redis/instance:Instance")
+    assert (redis.inputs["tier"], redis.inputs["readReplicasMode"], redis.inputs["transitEncryptionMode"]) == (
+        "STANDARD_HA", "READ_REPLICAS_ENABLED", "DISABLED")
+
+
+def test_existing_vpc_gcp_example_creates_no_network_and_puts_the_policy_in_the_host_project(previews):
+    result = previews["examples/gcp-existing-vpc"]
+    assert result.by_type("gcp:compute/network:Network") == [] and result.by_type("gcp:compute/subnetwork:Subnetwork") == []
+    assert result.one("gcp:compute/networkFirewallPolicy:NetworkFirewallPolicy").inputs["project"] == "acme-network-host"
+    assert result.one("gcp:filestore/instance:Instance").inputs["networks"][0]["connectMode"] == "PRIVATE_SERVICE_ACCESS"
+
+
+@pytest.mark.parametrize("program", [p for p in PROGRAMS if _provider(p) == "gcp"])
+def test_gcp_resource_file_reads_back_as_the_command(previews, program):
+    import yaml
+    from anyscale.client.openapi_client.models import CloudDeployment, GCPConfig
+
+    result = previews[program]
+    flags = result.outputs["register_args"]
+    deployment = CloudDeployment(**yaml.safe_load(result.outputs["resource_file"]))
+    config = GCPConfig(**deployment.gcp_config)
+    assert deployment.provider == "GCP" and deployment.region == flags["--region"]
+    assert deployment.networking_mode == ("PRIVATE" if flags.get("--private-network") else "PUBLIC")
+    assert config.vpc_name == flags["--vpc-name"] and config.subnet_names == [flags["--subnet-names"]]
+    assert config.firewall_policy_names == [flags["--firewall-policy-names"]]
+    assert deployment.file_storage["file_storage_id"] == (
+        f"projects/acme-ml-prod/locations/{flags['--filestore-location']}/instances/{flags['--filestore-instance-id']}")
+    assert config.provider_name == flags["--provider-name"]
+    assert config.cluster_service_account_email == flags["--instance-service-account-email"]
 
 
 def test_the_root_projects_resource_file_says_what_its_register_command_says(previews):

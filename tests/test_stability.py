@@ -39,8 +39,21 @@ REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "aws:ec2/subnet:Subnet": ("vpcId", "cidrBlock", "availabilityZone"),
     "aws:ec2/securityGroup:SecurityGroup": ("name", "namePrefix", "vpcId", "description"),
     "random:index/randomPassword:RandomPassword": ("length", "special", "upper", "lower", "numeric"),
+    # Google Cloud (the provider's ForceNew arguments).
+    "gcp:storage/bucket:Bucket": ("name", "location", "project"),
+    "gcp:filestore/instance:Instance": ("name", "location", "tier", "project", "networks"),
+    "gcp:redis/instance:Instance": ("name", "region", "tier", "authorizedNetwork", "connectMode", "transitEncryptionMode", "project"),
+    "gcp:compute/network:Network": ("name", "autoCreateSubnetworks", "project"),
+    "gcp:compute/subnetwork:Subnetwork": ("name", "network", "region", "project"),
+    "gcp:serviceaccount/account:Account": ("accountId", "project"),
+    "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": ("workloadIdentityPoolId", "project"),
+    "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": ("workloadIdentityPoolId", "workloadIdentityPoolProviderId", "project"),
+    "gcp:compute/networkFirewallPolicy:NetworkFirewallPolicy": ("name", "project"),
 }
-STATEFUL = ("aws:s3/bucket:Bucket", "aws:efs/fileSystem:FileSystem", "aws:memorydb/cluster:Cluster", "aws:kms/key:Key")
+STATEFUL = (
+    "aws:s3/bucket:Bucket", "aws:efs/fileSystem:FileSystem", "aws:memorydb/cluster:Cluster", "aws:kms/key:Key",
+    "gcp:storage/bucket:Bucket", "gcp:filestore/instance:Instance", "gcp:redis/instance:Instance",
+)
 
 
 def shape(result: PreviewResult) -> list[dict[str, Any]]:
@@ -113,6 +126,50 @@ def test_transition_keeps_every_existing_resource(change):
         assert lost == []
     stateful_before = [r.urn for r in before.resources if r.type in STATEFUL]
     assert stateful_before and all(urn in {r.urn for r in after.resources} for urn in stateful_before)
+
+
+def gcp_cloud(**overrides: Any) -> PreviewResult:
+    from anyscale_infra.gcp import AnyscaleGcpCloud, AnyscaleGcpCloudArgs, AnyscaleGcpFirewallArgs
+
+    def program() -> None:
+        AnyscaleGcpCloud(
+            "anyscale",
+            AnyscaleGcpCloudArgs(
+                cloud_name="prod",
+                project_id="acme-ml-prod",
+                region="us-central1",
+                org_id="org_previewOnly0000000000",
+                **{"firewall": AnyscaleGcpFirewallArgs(ingress_cidr_blocks=["203.0.113.0/24"]), **overrides},
+            ),
+        )
+
+    return run_function(program, config={"gcp:project": "acme-ml-prod", "gcp:region": "us-central1"})
+
+
+GCP_TRANSITIONS = {
+    "turn Memorystore on": ({}, {"enable_memorystore": True}),
+    "set cloud_id (labels)": ({}, {"cloud_id": "cld_previewOnly00000000000000"}),
+    "add labels": ({}, {"labels": {"team": "ml"}}),
+    "open SSH": ({}, {"firewall": {"ingress_cidr_blocks": ["203.0.113.0/24"], "enable_ssh": True}}),
+    "go private (NAT, proxy-only subnet)": ({}, {"network": {"networking": "private"}}),
+}
+
+
+@pytest.mark.parametrize("change", sorted(GCP_TRANSITIONS))
+def test_gcp_transition_keeps_every_existing_resource(change):
+    before_args, after_args = GCP_TRANSITIONS[change]
+    before, after = gcp_cloud(**before_args), gcp_cloud(**after_args)
+    assert kept(before, after) == []
+    stateful_before = [r.urn for r in before.resources if r.type in STATEFUL]
+    assert len(stateful_before) == 2  # the bucket and Filestore
+    assert all(urn in {r.urn for r in after.resources} for urn in stateful_before)
+
+
+def test_gcp_stateful_resources_are_protected_by_default():
+    result = gcp_cloud(enable_memorystore=True)
+    stateful = [r for r in result.resources if r.type in STATEFUL]
+    assert sorted(r.type for r in stateful) == ["gcp:filestore/instance:Instance", "gcp:redis/instance:Instance", "gcp:storage/bucket:Bucket"]
+    assert all(r.protect for r in stateful)
 
 
 def test_the_checker_itself_sees_a_replacement():

@@ -6,14 +6,12 @@ field it feeds.
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
 import pulumi
 
 from anyscale_infra.aws.cloud import AnyscaleAwsCloudArgs
-from anyscale_infra.errors import FieldProblem, InvalidArgsError
+from anyscale_infra.stack_config import args_from_config
 
-# config key -> (args path, reader). Readers: "str", "bool", "int", "object" (JSON).
+# config key -> (args path, reader). Readers: "str", "secret", "bool", "int", "object" (JSON).
 CONFIG_KEYS: dict[str, tuple[str, str]] = {
     "cloudName": ("cloud_name", "str"),
     "orgId": ("org_id", "str"),
@@ -53,59 +51,14 @@ CONFIG_KEYS: dict[str, tuple[str, str]] = {
 }
 
 
-def _readers(config: pulumi.Config) -> dict[str, Callable[[str], Any]]:
-    return {
-        "str": config.get,
-        "secret": config.get,  # kept secret by the IAM component (Output.secret)
-        "bool": config.get_bool,
-        "int": config.get_int,
-        "object": config.get_object,
-    }
-
-
 def cloud_args_from_config(config: pulumi.Config | None = None) -> AnyscaleAwsCloudArgs:
-    """Read every key of :data:`CONFIG_KEYS` that is set and build the cloud's args."""
-    config = config or pulumi.Config()
-    readers = _readers(config)
-    values: dict[str, Any] = {}
-    problems: list[FieldProblem] = []
-    for key, (path, kind) in CONFIG_KEYS.items():
-        try:
-            value = readers[kind](key)
-        except (pulumi.ConfigTypeError, ValueError) as exc:
-            problems.append(FieldProblem(_qualified(config, key), f"is not a valid {kind}: {exc}"))
-            continue
-        if value is None:
-            continue
-        target = values
-        *parents, leaf = path.split(".")
-        for part in parents:
-            target = target.setdefault(part, {})
-        target[leaf] = value
-    if "cloud_name" not in values:
-        values["cloud_name"] = pulumi.get_stack()
-    if problems:
-        raise InvalidArgsError("stack config", problems)
-    try:
-        return AnyscaleAwsCloudArgs(**values)
-    except InvalidArgsError as exc:
-        raise InvalidArgsError("stack config", [_as_config_problem(config, p) for p in exc.problems]) from None
-
-
-def _qualified(config: pulumi.Config, key: str) -> str:
-    return f"{config.name}:{key}"
-
-
-_BY_PATH = {path: key for key, (path, _) in CONFIG_KEYS.items()}
-# A part the args require whose only required field comes from one key.
-_BY_PATH["security_group"] = "ingressCidrs"
-
-
-def _as_config_problem(config: pulumi.Config, problem: FieldProblem) -> FieldProblem:
-    """Name the config key when one field maps to it (``network.vpc_cidr`` -> ``vpcCidr``)."""
-    path = problem.field
-    while path:
-        if path in _BY_PATH:
-            return FieldProblem(_qualified(config, _BY_PATH[path]), problem.message)
-        path = path.rpartition(".")[0]
-    return problem
+    """Read every key of :data:`CONFIG_KEYS` that is set and build the cloud's args (the
+    cloud is named after the stack unless ``cloudName`` is set)."""
+    return args_from_config(
+        AnyscaleAwsCloudArgs,
+        CONFIG_KEYS,
+        config,
+        defaults={"cloud_name": pulumi.get_stack()},
+        # A part the args require whose only required field comes from one key.
+        key_for_path={"security_group": "ingressCidrs"},
+    )
