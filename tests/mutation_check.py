@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-COPIED = ("anyscale_infra", "tests", "examples", "docs", "policies", "Pulumi.yaml", "Pulumi.preview.yaml", "__main__.py", "pyproject.toml")
+COPIED = ("anyscale_infra", "tests", "examples", "docs", "policies", "benchmarks", "Pulumi.yaml", "Pulumi.preview.yaml",
+          "__main__.py", "pyproject.toml")
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,22 @@ MUTATIONS = [
     M("evaluator: explicit Deny does not win", "anyscale_infra/aws/iam_evaluator.py",
       "    if denies:\n        return Evaluation(Decision.EXPLICIT_DENY", "    if False:\n        return Evaluation(Decision.EXPLICIT_DENY",
       ("tests/aws/test_iam_evaluator.py",)),
+    # --- Google Cloud
+    M("gcp: the WIF condition admits longer role names (the anchor's slip)", "anyscale_infra/gcp/roles.py",
+      "return f'attribute.aws_role == \"{role}\" && google.subject.startsWith(\"{role}/\")'",
+      "return f'google.subject.startsWith(\"{role}\")'", ("tests/gcp/test_gcp_roles.py",)),
+    M("gcp: Memorystore with TLS", "anyscale_infra/gcp/memorystore.py", "transit_encryption_mode=c.MEMORYSTORE_TRANSIT_ENCRYPTION,",
+      'transit_encryption_mode="SERVER_AUTHENTICATION",', ("tests/gcp/test_gcp_memorystore.py",)),
+    M("gcp: bucket public access prevention inherited", "anyscale_infra/gcp/storage.py",
+      "public_access_prevention=c.PUBLIC_ACCESS_PREVENTION_ENFORCED,", 'public_access_prevention="inherited",',
+      ("tests/gcp/test_gcp_storage.py",)),
+    M("gcp: subnet limit /24 -> /25", "anyscale_infra/gcp/constants.py", "MIN_SUBNET_PREFIX_LENGTH: Final = 24",
+      "MIN_SUBNET_PREFIX_LENGTH: Final = 25", ("tests/gcp/test_gcp_validation.py", "tests/policy/test_gcp_rules.py")),
+    M("gcp: a provider name with the project id accepted", "anyscale_infra/gcp/register.py",
+      "if not PROVIDER_NAME.match(value) or not CLI_PROVIDER_NAME.search(value):", "if False:",
+      ("tests/gcp/test_gcp_register.py",)),
+    M("gcp rule: Memorystore TLS not judged", "anyscale_infra/policy/gcp/memorystore.py",
+      "    if mode != c.MEMORYSTORE_TRANSIT_ENCRYPTION:\n", "    if False:\n", ("tests/policy/test_gcp_rules.py",)),
     # --- errors: bad input is exit 2 with the field, never a crash
     M("errors: a component's validation error becomes RuntimeError", "anyscale_infra/_component.py",
       "    return InvalidArgsError(model, [FieldProblem(field, message)])", "    return RuntimeError(f\"{field}: {message}\")",

@@ -31,6 +31,37 @@ ANYSCALE_AWS_ACCOUNT_ID: Final = ANYSCALE_CONTROL_PLANE_AWS_ACCOUNT_ID
 #: ``gcp_if_<org id>`` (anchor: ``workload_identity_pool_crossacct_rolename``).
 ANYSCALE_WIF_ROLE_PREFIX: Final = "gcp_if_"
 
+# --- Predefined roles (the identity grants them; the verifier and the pack look for them) ---
+#: On the access account itself, for itself: ``iam.serviceAccounts.signBlob``, which log
+#: download needs (verifier: ``verify_gcp_access_service_account`` looks for this binding).
+TOKEN_CREATOR_ROLE: Final = "roles/iam.serviceAccountTokenCreator"
+#: On the access account, for the federated Anyscale identity: lets it impersonate the account.
+WORKLOAD_IDENTITY_USER_ROLE: Final = "roles/iam.workloadIdentityUser"
+#: On the instance account, for the access account: ``iam.serviceAccounts.actAs``, needed to
+#: launch VMs that run as the instance account (anchor: ``anyscale_cluster_node_service_acct``).
+SERVICE_ACCOUNT_USER_ROLE: Final = "roles/iam.serviceAccountUser"
+#: On the project, for the instance account: pull custom images from Artifact Registry
+#: (verifier: ``verify_gcp_dataplane_service_account`` warns without it or ``roles/viewer``).
+ARTIFACT_REGISTRY_READER_ROLE: Final = "roles/artifactregistry.reader"
+#: What the verifier wants the access account to hold on the project (it prompts otherwise).
+PROJECT_ADMIN_ROLES: Final = frozenset({"roles/owner", "roles/editor"})
+#: On the bucket (verifier ``_verify_service_account_on_bucket``): ``storage.admin``, or one
+#: of these role sets ...
+BUCKET_ADMIN_ROLE: Final = "roles/storage.admin"
+VERIFIER_BUCKET_ROLE_SETS: Final = (
+    frozenset({"roles/storage.legacyBucketReader", "roles/storage.objectViewer", "roles/storage.objectCreator"}),
+    frozenset({"roles/storage.objectAdmin", "roles/storage.legacyBucketReader"}),
+    frozenset({"roles/storage.legacyBucketWriter", "roles/storage.legacyObjectReader"}),
+    frozenset({"roles/storage.legacyBucketWriter", "roles/storage.legacyObjectOwner"}),
+    frozenset({"roles/storage.legacyBucketOwner", "roles/storage.legacyObjectReader"}),
+    frozenset({"roles/storage.legacyBucketOwner", "roles/storage.legacyObjectOwner"}),
+)
+#: ... of which both accounts get the "most brief", the one its warning suggests (sorted:
+#: one BucketIAMMember per account and role, named by meaning).
+BUCKET_ROLES: Final = ("roles/storage.legacyBucketReader", "roles/storage.objectAdmin")
+#: Members that make a resource public (https://cloud.google.com/iam/docs/principals-overview).
+PUBLIC_MEMBERS: Final = frozenset({"allUsers", "allAuthenticatedUsers"})
+
 # --- Project, APIs -------------------------------------------------------------------------
 #: Services an Anyscale cloud needs enabled (issue 11; the verifier checks its own list,
 #: GCP_REQUIRED_APIS in anyscale/utils/gcp_utils.py, and offers to enable what is missing).

@@ -33,17 +33,11 @@ class Permission(NamedTuple):
 
 
 # --- Predefined roles the identity component grants ---------------------------------------
-#: On the access account itself, for itself: ``iam.serviceAccounts.signBlob``, which log
-#: download needs (verifier: ``verify_gcp_access_service_account`` looks for this binding).
-TOKEN_CREATOR_ROLE = "roles/iam.serviceAccountTokenCreator"
-#: On the access account, for the federated Anyscale identity: lets it impersonate the account.
-WORKLOAD_IDENTITY_USER_ROLE = "roles/iam.workloadIdentityUser"
-#: On the instance account, for the access account: ``iam.serviceAccounts.actAs``, needed to
-#: launch VMs that run as the instance account (anchor: ``anyscale_cluster_node_service_acct``).
-SERVICE_ACCOUNT_USER_ROLE = "roles/iam.serviceAccountUser"
-#: On the project, for the instance account: pull custom images from Artifact Registry
-#: (verifier: ``verify_gcp_dataplane_service_account`` warns without it or ``roles/viewer``).
-ARTIFACT_REGISTRY_READER_ROLE = "roles/artifactregistry.reader"
+# The shared ones live in gcp/constants.py (the pack looks for them too).
+TOKEN_CREATOR_ROLE = c.TOKEN_CREATOR_ROLE
+WORKLOAD_IDENTITY_USER_ROLE = c.WORKLOAD_IDENTITY_USER_ROLE
+SERVICE_ACCOUNT_USER_ROLE = c.SERVICE_ACCOUNT_USER_ROLE
+ARTIFACT_REGISTRY_READER_ROLE = c.ARTIFACT_REGISTRY_READER_ROLE
 #: On the project, for the instance account, when logging and monitoring are on (anchor:
 #: ``enable_anyscale_cluster_logging_monitoring``, off by default).
 LOGGING_WRITER_ROLE = "roles/logging.logWriter"

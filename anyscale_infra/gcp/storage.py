@@ -51,10 +51,9 @@ DEFAULT_NONCURRENT_VERSION_EXPIRATION_DAYS = 30
 DEFAULT_ABORT_INCOMPLETE_MULTIPART_UPLOAD_DAYS = 7
 #: Storage class of a new bucket: data Anyscale reads often (logs, checkpoints, snapshots).
 DEFAULT_STORAGE_CLASS = "STANDARD"
-#: The roles both service accounts get on the bucket: the verifier's "most brief" combination
-#: (anyscale/gcp_verification.py ``_verify_service_account_on_bucket``), the one its warning
-#: suggests. Sorted: one BucketIAMMember per (account, role), named by meaning.
-BUCKET_ROLES = ("roles/storage.legacyBucketReader", "roles/storage.objectAdmin")
+#: The roles both service accounts get on the bucket (gcp/constants.py: the verifier's "most
+#: brief" combination, the one its warning suggests).
+BUCKET_ROLES = c.BUCKET_ROLES
 #: What the Cloud Storage service agent needs on a CMEK key to encrypt and decrypt objects.
 KMS_ENCRYPTER_DECRYPTER_ROLE = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
 #: Multi-region locations (https://cloud.google.com/storage/docs/locations). The verifier

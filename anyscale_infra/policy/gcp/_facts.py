@@ -85,22 +85,15 @@ PROJECT_IAM_POLICY = "gcp:projects/iAMPolicy:IAMPolicy"
 VM_SUBNET_PURPOSES = frozenset({"PRIVATE", "PRIVATE_RFC_1918"})
 #: Memory Store's default network when ``authorizedNetwork`` is not set (pulumi_gcp docs).
 REDIS_DEFAULT_NETWORK = "default"
-#: The verifier's role names (gcp_verification.py).
-WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
-TOKEN_CREATOR = "roles/iam.serviceAccountTokenCreator"
-PROJECT_ADMIN_ROLES = frozenset({"roles/owner", "roles/editor"})  # verify_gcp_access_service_account
+#: The verifier's role names (gcp_verification.py), shared with the components.
+WORKLOAD_IDENTITY_USER = c.WORKLOAD_IDENTITY_USER_ROLE
+TOKEN_CREATOR = c.TOKEN_CREATOR_ROLE
+PROJECT_ADMIN_ROLES = c.PROJECT_ADMIN_ROLES  # verify_gcp_access_service_account
 #: _verify_service_account_on_bucket: storage.admin, or one of these role sets.
-BUCKET_ADMIN_ROLE = "roles/storage.admin"
-BUCKET_ROLE_SETS = (
-    frozenset({"roles/storage.legacyBucketReader", "roles/storage.objectViewer", "roles/storage.objectCreator"}),
-    frozenset({"roles/storage.objectAdmin", "roles/storage.legacyBucketReader"}),
-    frozenset({"roles/storage.legacyBucketWriter", "roles/storage.legacyObjectReader"}),
-    frozenset({"roles/storage.legacyBucketWriter", "roles/storage.legacyObjectOwner"}),
-    frozenset({"roles/storage.legacyBucketOwner", "roles/storage.legacyObjectReader"}),
-    frozenset({"roles/storage.legacyBucketOwner", "roles/storage.legacyObjectOwner"}),
-)
-#: Members that make a bucket public (https://cloud.google.com/iam/docs/principals-overview).
-PUBLIC_MEMBERS = frozenset({"allUsers", "allAuthenticatedUsers"})
+BUCKET_ADMIN_ROLE = c.BUCKET_ADMIN_ROLE
+BUCKET_ROLE_SETS = c.VERIFIER_BUCKET_ROLE_SETS
+#: Members that make a bucket public.
+PUBLIC_MEMBERS = c.PUBLIC_MEMBERS
 #: Canned ACLs that grant allUsers / allAuthenticatedUsers
 #: (https://cloud.google.com/storage/docs/access-control/lists#predefined-acl).
 PUBLIC_PREDEFINED_ACLS = frozenset({"publicRead", "publicReadWrite", "authenticatedRead"})
