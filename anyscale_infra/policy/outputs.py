@@ -21,6 +21,8 @@ from typing import Any, Optional, Union
 import yaml
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema, PolicyResource
 
+from anyscale_infra.policy._readers import ident
+
 #: ``anyscale cloud register`` — the command every cloud's register output starts with.
 REGISTER_PREFIX = ("anyscale", "cloud", "register")
 #: What masks a secret flag value in a message (the External ID).
@@ -183,3 +185,62 @@ class OutputsPolicy:
     validate: Callable[[OutputsValidationArgs, Report], Any]
     enforcement_level: EnforcementLevel = EnforcementLevel.MANDATORY
     config_schema: Optional[PolicyConfigSchema] = None
+
+
+def calls_for(args: OutputsValidationArgs, provider: str) -> list[RegisterCall]:
+    """The register commands for one cloud (``--provider``) among the outputs."""
+    return [call for call in args.register_calls() if call.get("--provider") == provider]
+
+
+def each_call(provider: str, check: Callable[[OutputsValidationArgs, RegisterCall, Report], None]):  # type: ignore[no-untyped-def]
+    """An :class:`OutputsPolicy` ``validate`` that runs ``check`` on each of one cloud's calls."""
+
+    def validate(args: OutputsValidationArgs, report: Report) -> None:
+        for call in calls_for(args, provider):
+            check(args, call, report)
+
+    return validate
+
+
+def where(call: RegisterCall, flag: str) -> str:
+    """Where a flag is, for a message: ``register_command: --vpc-id``."""
+    return f"{call.output}: {flag}"
+
+
+class NameJudge:
+    """Judges one flag value against the program's resources of one kind: a value naming a
+    resource the program builds is that resource; one it references (or looks up with
+    ``.get``) is bring-your-own, accepted; one it neither builds nor references, where it
+    builds one of that kind, is a mismatch."""
+
+    def __init__(
+        self,
+        args: OutputsValidationArgs,
+        kind: str,
+        declared: Iterable[PolicyResource],
+        names: Callable[[PolicyResource], Iterable[Optional[str]]],
+        referenced: Optional[set[str]] = None,
+        shown: Optional[Callable[[PolicyResource], str]] = None,
+    ):
+        # A resource the program looks up (`.get`) is not one it builds: it is a reference.
+        built = [r for r in declared if ident(r) not in args.read_ids]
+        self.built: dict[str, PolicyResource] = {}
+        for resource in built:
+            for name in names(resource):
+                if isinstance(name, str) and name:
+                    self.built.setdefault(name, resource)
+        # The message lists what the program builds: each resource's label, or every name.
+        self.shown = sorted({shown(r) for r in built}) if shown else sorted(self.built)
+        self.kind = kind
+        self.referenced = args.referenced() if referenced is None else referenced
+
+    def judge(self, value: str) -> tuple[Optional[PolicyResource], Optional[str]]:
+        """(the built resource, or None) and a problem sentence, or None when accepted."""
+        if value in self.built:
+            return self.built[value], None
+        if value in self.referenced or not self.built:
+            return None, None  # bring-your-own: the program references it, or builds none of its kind
+        return None, (
+            f"names {self.kind} {value}, which the program neither builds nor references "
+            f"(it builds {', '.join(self.shown)})"
+        )

@@ -8,7 +8,7 @@ import shlex
 
 import pytest
 
-from anyscale_infra.policy import CHECK_ONLY_POLICIES
+from anyscale_infra.policy import aws
 from anyscale_infra.policy.outputs import parse_register_command, register_calls
 from anyscale_infra.policy.runner import evaluate
 from policy_fixtures import (
@@ -37,7 +37,7 @@ FLAGS = {
     "--memorydb-cluster-id": "anyscale",
     "--external-id": EXTERNAL_ID,
 }
-RULES = {p.name for p in CHECK_ONLY_POLICIES}
+RULES = {p.name for p in aws.CHECK_ONLY_POLICIES}
 
 
 def command(**changes):

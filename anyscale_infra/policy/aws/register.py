@@ -41,9 +41,12 @@ from anyscale_infra.policy.outputs import (
     FlagValue,
     OutputsPolicy,
     OutputsValidationArgs,
+    NameJudge,
     RegisterCall,
     Report,
+    each_call,
     resource_file_reader,
+    where,
 )
 
 PROVIDER = "aws"
@@ -75,48 +78,13 @@ def flags_of_resource_file(spec: Mapping[str, Any]) -> dict[str, FlagValue]:
     return flags
 
 
-def _aws_calls(args: OutputsValidationArgs) -> list[RegisterCall]:
-    return [call for call in args.register_calls() if call.get("--provider") == PROVIDER]
-
-
-def _where(call: RegisterCall, flag: str) -> str:
-    return f"{call.output}: {flag}"
-
-
-class _Names:
-    """Judges one flag value against the resources of one kind."""
-
-    def __init__(self, args: OutputsValidationArgs, kind: str, declared: dict[str, PolicyResource]):
-        # A resource the program looks up (`.get`) is not one it builds: it is a reference.
-        self.built = {key: r for key, r in declared.items() if ident(r) not in args.read_ids}
-        self.kind, self.referenced = kind, args.referenced()
-
-    def judge(self, value: str) -> tuple[Optional[PolicyResource], Optional[str]]:
-        """(the built resource, or None) and a problem sentence, or None when accepted."""
-        if value in self.built:
-            return self.built[value], None
-        if value in self.referenced or not self.built:
-            return None, None  # bring-your-own: the program references it, or builds none of its kind
-        names = ", ".join(sorted(self.built))
-        return None, f"names {self.kind} {value}, which the program neither builds nor references (it builds {names})"
-
-
-def _index(resources: Iterable[PolicyResource], *keys: str) -> dict[str, PolicyResource]:
-    """Resources by id and by the given properties (name, bucket, arn...)."""
-    found: dict[str, PolicyResource] = {}
-    for resource in resources:
-        for value in (ident(resource), *(get(resource.props, key) for key in keys)):
-            if isinstance(value, str) and value:
-                found.setdefault(value, resource)
-    return found
+def _by(*keys: str) -> Callable[[PolicyResource], list[Any]]:
+    """The names a flag may use for a resource: its id and the given properties (name, bucket...)."""
+    return lambda resource: [ident(resource), *(get(resource.props, key) for key in keys)]
 
 
 def _each(check: Callable[[OutputsValidationArgs, RegisterCall, Report], None]):  # type: ignore[no-untyped-def]
-    def validate(args: OutputsValidationArgs, report: Report) -> None:
-        for call in _aws_calls(args):
-            check(args, call, report)
-
-    return validate
+    return each_call(PROVIDER, check)
 
 
 # -- network ---------------------------------------------------------------------------------
@@ -124,30 +92,30 @@ def _each(check: Callable[[OutputsValidationArgs, RegisterCall, Report], None]):
 
 def _network(args: OutputsValidationArgs, call: RegisterCall, report: Report) -> None:
     resources = args.resources
-    vpcs = _Names(args, "VPC", _index(of_type(resources, "aws:ec2/vpc:Vpc")))
+    vpcs = NameJudge(args, "VPC", of_type(resources, "aws:ec2/vpc:Vpc"), _by())
     vpc_id = call.get("--vpc-id")
     vpc, vpc_problem = vpcs.judge(vpc_id) if isinstance(vpc_id, str) else (None, None)
     if vpc_problem:
-        report(f"{_where(call, '--vpc-id')} {vpc_problem}.", None)
-    subnets = _Names(args, "subnet", _index(of_type(resources, "aws:ec2/subnet:Subnet")))
+        report(f"{where(call, '--vpc-id')} {vpc_problem}.", None)
+    subnets = NameJudge(args, "subnet", of_type(resources, "aws:ec2/subnet:Subnet"), _by())
     by_vpc = subnets_by_vpc(resources)
     private = call.get("--private-network") is True
     for subnet_id in call.values("--subnet-ids"):
         subnet, problem = subnets.judge(subnet_id)
         if problem:
-            report(f"{_where(call, '--subnet-ids')} {problem}.", None)
+            report(f"{where(call, '--subnet-ids')} {problem}.", None)
             continue
         if subnet is None:
             continue
         in_vpc = get(subnet.props, "vpcId")
         # (A --vpc-id already reported above is not reported again through its subnets.)
         if isinstance(vpc_id, str) and in_vpc != vpc_id and not vpc_problem:
-            report(f"{_where(call, '--subnet-ids')} names subnet {subnet_id} of VPC {in_vpc}, not of the registered --vpc-id {vpc_id}.", subnet.urn)
+            report(f"{where(call, '--subnet-ids')} names subnet {subnet_id} of VPC {in_vpc}, not of the registered --vpc-id {vpc_id}.", subnet.urn)
             continue
         siblings = by_vpc.get(str(in_vpc), [])
         if private and subnet not in cloud_subnets(list(resources), siblings):
             report(
-                f"{_where(call, '--subnet-ids')} names subnet {subnet_id}, which is not routed through a NAT gateway: "
+                f"{where(call, '--subnet-ids')} names subnet {subnet_id}, which is not routed through a NAT gateway: "
                 "with --private-network, clusters run in the private subnets (the public ones only hold NAT).",
                 subnet.urn,
             )
@@ -159,11 +127,11 @@ def _network(args: OutputsValidationArgs, call: RegisterCall, report: Report) ->
         ]
         missing = sorted(str(ident(s)) for s in cloud if ident(s) not in set(call.values("--subnet-ids")))
         if missing:
-            report(f"{_where(call, '--subnet-ids')} leaves out the cloud subnet(s) {', '.join(missing)} of VPC {vpc_id}.", None)
+            report(f"{where(call, '--subnet-ids')} leaves out the cloud subnet(s) {', '.join(missing)} of VPC {vpc_id}.", None)
     region = call.get("--region")
     built_regions = {q.stack_region([r]) for r in of_type(resources, "aws:ec2/vpc:Vpc", "aws:ec2/subnet:Subnet") if get(r.props, "arn")}
     if isinstance(region, str) and built_regions and region not in built_regions:
-        report(f"{_where(call, '--region')} is {region}, but the program builds its network in {', '.join(sorted(built_regions))}.", None)
+        report(f"{where(call, '--region')} is {region}, but the program builds its network in {', '.join(sorted(built_regions))}.", None)
 
 
 # -- security groups ------------------------------------------------------------------------------
@@ -171,12 +139,12 @@ def _network(args: OutputsValidationArgs, call: RegisterCall, report: Report) ->
 
 def _security_groups(args: OutputsValidationArgs, call: RegisterCall, report: Report) -> None:
     resources = args.resources
-    groups = _Names(args, "security group", _index(of_type(resources, "aws:ec2/securityGroup:SecurityGroup")))
+    groups = NameJudge(args, "security group", of_type(resources, "aws:ec2/securityGroup:SecurityGroup"), _by())
     registered = call.values("--security-group-ids")
     judged = [(sg, *groups.judge(sg)) for sg in registered]
     for sg, _, problem in judged:
         if problem:
-            report(f"{_where(call, '--security-group-ids')} {problem}.", None)
+            report(f"{where(call, '--security-group-ids')} {problem}.", None)
     # The first registered group is the one the verifier checks and the one EFS mount targets
     # and MemoryDB must carry: the program's cloud group, with the Anyscale rules.
     carried_first = [as_list(get(m.props, "securityGroups"))[:1] for m in of_type(resources, "aws:efs/mountTarget:MountTarget")]
@@ -191,20 +159,20 @@ def _security_groups(args: OutputsValidationArgs, call: RegisterCall, report: Re
         rules = [r for r in security_group_rules(resources) if r.group == ident(first_group) or r.urn == first_group.urn]
         if not any(r.ingress and r.self_reference and r.all_traffic for r in rules):
             report(
-                f"{_where(call, '--security-group-ids')} names {first} first, which lacks the Anyscale rules "
+                f"{where(call, '--security-group-ids')} names {first} first, which lacks the Anyscale rules "
                 "(all traffic from itself; seed 004): the first group is the cloud's.",
                 first_group.urn,
             )
             return
     if carried and first not in carried:
         report(
-            f"{_where(call, '--security-group-ids')} names {first} first, but the file system and MemoryDB carry "
+            f"{where(call, '--security-group-ids')} names {first} first, but the file system and MemoryDB carry "
             f"{', '.join(carried)}: `cloud register` checks them against the first group.",
             first_group.urn if first_group is not None else None,
         )
     missing = [g for g in carried if g not in registered]
     if missing:
-        report(f"{_where(call, '--security-group-ids')} leaves out the cloud security group(s) {', '.join(missing)}.", None)
+        report(f"{where(call, '--security-group-ids')} leaves out the cloud security group(s) {', '.join(missing)}.", None)
 
 
 # -- storage ----------------------------------------------------------------------------------
@@ -217,34 +185,34 @@ def _storage(args: OutputsValidationArgs, call: RegisterCall, report: Report) ->
     bucket_value = call.get("--cloud-storage-bucket-name")
     if isinstance(bucket_value, str):
         name = bucket_value.removeprefix(S3_SCHEME).rstrip("/")
-        buckets = _Names(args, "bucket", _index(of_type(resources, "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"), "bucket"))
+        buckets = NameJudge(args, "bucket", of_type(resources, "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"), _by("bucket"))
         bucket, problem = buckets.judge(name)
         if problem:
-            report(f"{_where(call, '--cloud-storage-bucket-name')} {problem}.", None)
+            report(f"{where(call, '--cloud-storage-bucket-name')} {problem}.", None)
         elif bucket is not None and not any(_anyscale_cors(rule) for rule in _cors_rules(list(resources), bucket)):
             report(
-                f"{_where(call, '--cloud-storage-bucket-name')} names bucket {name}, which has no Anyscale CORS rule "
+                f"{where(call, '--cloud-storage-bucket-name')} names bucket {name}, which has no Anyscale CORS rule "
                 "(seed 004): the cloud bucket is the one the console can read.",
                 bucket.urn,
             )
-    file_systems = _Names(args, "EFS file system", _index(of_type(resources, "aws:efs/fileSystem:FileSystem")))
+    file_systems = NameJudge(args, "EFS file system", of_type(resources, "aws:efs/fileSystem:FileSystem"), _by())
     efs = call.get("--file-storage-id")
     if isinstance(efs, str):
         _, problem = file_systems.judge(efs)
         if problem:
-            report(f"{_where(call, '--file-storage-id')} {problem}.", None)
+            report(f"{where(call, '--file-storage-id')} {problem}.", None)
     elif file_systems.built:
         report(
             f"{call.output}: no --file-storage-id, but the program builds EFS {', '.join(sorted(set(str(ident(r)) for r in file_systems.built.values())))}: "
             "workspaces need it (seed 004).",
             None,
         )
-    clusters = _Names(args, "MemoryDB cluster", _index(of_type(resources, "aws:memorydb/cluster:Cluster"), "name"))
+    clusters = NameJudge(args, "MemoryDB cluster", of_type(resources, "aws:memorydb/cluster:Cluster"), _by("name"))
     memorydb = call.get("--memorydb-cluster-id")
     if isinstance(memorydb, str):
         _, problem = clusters.judge(memorydb)
         if problem:
-            report(f"{_where(call, '--memorydb-cluster-id')} {problem}.", None)
+            report(f"{where(call, '--memorydb-cluster-id')} {problem}.", None)
     elif clusters.built:
         names = sorted({str(get(r.props, "name") or ident(r)) for r in clusters.built.values()})
         report(f"{call.output}: no --memorydb-cluster-id, but the program builds MemoryDB {', '.join(names)}.", None)
@@ -261,7 +229,7 @@ def _roles(args: OutputsValidationArgs, call: RegisterCall, report: Report) -> N
     resources = args.resources
     views = q.role_views(resources)
     by_arn = {view.arn: view for view in views if get(view.resource.props, "arn")}
-    names = _Names(args, "IAM role", {arn: view.resource for arn, view in by_arn.items()})
+    names = NameJudge(args, "IAM role", [view.resource for view in by_arn.values()], lambda r: [get(r.props, "arn")])
     anyscale = {id(v) for v in q.anyscale_roles(views, _account(args))}
     ec2 = {id(v) for v in q.ec2_roles(views)}
     profiles = of_type(resources, "aws:iam/instanceProfile:InstanceProfile")
@@ -271,27 +239,27 @@ def _roles(args: OutputsValidationArgs, call: RegisterCall, report: Report) -> N
             continue
         resource, problem = names.judge(value)
         if problem:
-            report(f"{_where(call, flag)} {problem}.", None)
+            report(f"{where(call, flag)} {problem}.", None)
             continue
         if resource is None:
             continue
         view = by_arn[value]
         if wanted == "anyscale" and id(view) not in anyscale:
             report(
-                f"{_where(call, flag)} names role {view.name}, whose trust policy does not let Anyscale's account "
+                f"{where(call, flag)} names role {view.name}, whose trust policy does not let Anyscale's account "
                 f"{_account(args)} assume it: the cross-account role is the one that trusts Anyscale (seed 004).",
                 resource.urn,
             )
         elif wanted == "instance":
             if id(view) not in ec2:
                 report(
-                    f"{_where(call, flag)} names role {view.name}, which EC2 cannot assume: the instance role is the "
+                    f"{where(call, flag)} names role {view.name}, which EC2 cannot assume: the instance role is the "
                     "one cluster nodes run as (seed 004).",
                     resource.urn,
                 )
             elif not any(get(p.props, "role") == view.name and get(p.props, "name") == view.name for p in profiles):
                 report(
-                    f"{_where(call, flag)} names role {view.name}, which has no instance profile of the same name "
+                    f"{where(call, flag)} names role {view.name}, which has no instance profile of the same name "
                     "(`cloud register` looks it up by the role's name).",
                     resource.urn,
                 )
@@ -312,7 +280,7 @@ def _external_id(args: OutputsValidationArgs, call: RegisterCall, report: Report
             evaluation = q.assume(view.trust, arn, principal, external_id)
             if not evaluation.allowed:
                 report(
-                    f"{_where(call, '--external-id')} is {SECRET_MASK}, which the trust policy of role {view.name} does "
+                    f"{where(call, '--external-id')} is {SECRET_MASK}, which the trust policy of role {view.name} does "
                     f"not accept ({q.why(evaluation)}): Anyscale could not assume the role.",
                     view.resource.urn,
                 )

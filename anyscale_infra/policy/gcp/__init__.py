@@ -5,10 +5,10 @@ issue 11 (nothing public, SSH not open to the world, workload identity not open)
 are mandatory. Each rule looks only at ``gcp:`` resource types.
 
 :data:`POLICIES` go in the pack; :data:`CHECK_ONLY_POLICIES` (rules over the exported
-register command) are none yet.
+register command against the resources) run in `anyscale-infra check` only.
 """
 
-from anyscale_infra.policy.gcp import filestore, firewall, identity, memorystore, network, storage
+from anyscale_infra.policy.gcp import filestore, firewall, identity, memorystore, network, register, storage
 
 POLICIES = [
     *network.POLICIES,
@@ -19,4 +19,4 @@ POLICIES = [
     *identity.POLICIES,
 ]
 
-CHECK_ONLY_POLICIES: list = []
+CHECK_ONLY_POLICIES = [*register.POLICIES]
