@@ -37,11 +37,15 @@ def args_from_config(
     config: Optional[pulumi.Config] = None,
     *,
     defaults: Optional[Mapping[str, Any]] = None,
+    default_keys: Optional[Mapping[str, str]] = None,
     key_for_path: Optional[Mapping[str, str]] = None,
 ) -> M:
     """Read every key of ``keys`` that is set and build ``model``. ``defaults`` (by args
-    path) fill what the config leaves unset; ``key_for_path`` names the key to blame for a
-    path no single key feeds (a required part whose required field comes from one key)."""
+    path) fill what the config leaves unset; ``default_keys`` (by args path) name the
+    qualified config key a default is read from (``gcp:project``): blamed when that value is
+    bad, and named next to the path's own key when neither is set; ``key_for_path`` names
+    the key to blame for a path no single key feeds (a required part whose required field
+    comes from one key)."""
     config = config or pulumi.Config()
     readers = _readers(config)
     values: dict[str, Any] = {}
@@ -54,17 +58,26 @@ def args_from_config(
             continue
         if value is not None:
             _put(values, path, value)
+    # path -> the qualified key to blame: the path's own key, or where its default came from.
+    by_path = {path: _qualified(config, key) for key, (path, _) in keys.items()}
+    by_path.update({path: _qualified(config, key) for path, key in (key_for_path or {}).items()})
+    unset: dict[str, str] = {}  # path -> the other key that could have given it
     for path, value in (defaults or {}).items():
-        if _get(values, path) is None and value is not None:
+        if _get(values, path) is not None:
+            continue
+        source = (default_keys or {}).get(path)
+        if value is not None:
             _put(values, path, value)
+            if source is not None:
+                by_path[path] = source
+        elif source is not None:
+            unset[path] = source
     if problems:
         raise InvalidArgsError("stack config", problems)
     try:
         return model(**values)
     except InvalidArgsError as exc:
-        by_path = {path: key for key, (path, _) in keys.items()}
-        by_path.update(key_for_path or {})
-        raise InvalidArgsError("stack config", [_as_config_problem(config, by_path, p) for p in exc.problems]) from None
+        raise InvalidArgsError("stack config", [_as_config_problem(by_path, unset, p) for p in exc.problems]) from None
 
 
 def _put(values: dict[str, Any], path: str, value: Any) -> None:
@@ -88,11 +101,15 @@ def _qualified(config: pulumi.Config, key: str) -> str:
     return f"{config.name}:{key}"
 
 
-def _as_config_problem(config: pulumi.Config, by_path: Mapping[str, str], problem: FieldProblem) -> FieldProblem:
-    """Name the config key when one field maps to it (``network.vpc_cidr`` -> ``vpcCidr``)."""
+def _as_config_problem(by_path: Mapping[str, str], unset: Mapping[str, str], problem: FieldProblem) -> FieldProblem:
+    """Name the config key when one field maps to it (``network.vpc_cidr`` -> ``vpcCidr``);
+    for a required value neither of its two keys gives, name both."""
     path = problem.field
     while path:
         if path in by_path:
-            return FieldProblem(_qualified(config, by_path[path]), problem.message)
+            message = problem.message
+            if path == problem.field and path in unset:
+                message = f"{message}: set {unset[path]} or {by_path[path]}"
+            return FieldProblem(by_path[path], message)
         path = path.rpartition(".")[0]
     return problem

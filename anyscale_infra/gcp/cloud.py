@@ -133,9 +133,35 @@ class AnyscaleGcpCloudArgs(ArgsModel):
                 continue
             if part in ("bucket", "identity"):  # Filestore/Memorystore get the VPC later
                 problems += [FieldProblem(_where(part, p.field), p.message) for p in wired.wiring_problems()]
+        problems += self._existing_location_problems()
         if problems:
             raise InvalidArgsError(type(self).__name__, problems)
         return self
+
+    def _existing_location_problems(self) -> list[FieldProblem]:
+        """An existing Filestore or Memorystore outside the cloud's region: the register args
+        refuse it (``filestore_location``, ``memorystore_instance_name``); say so now, naming
+        the field the user set, instead of inside an output after every resource is declared."""
+        problems: list[FieldProblem] = []
+        location = self.filestore.existing_location
+        if self.enable_filestore and location is not None and self.region not in (location, v.region_of_zone(location)):
+            problems.append(
+                FieldProblem(
+                    "filestore.existing_location",
+                    f"{location} is not in the cloud's region {self.region} (`anyscale cloud register` takes a "
+                    "Filestore in the cloud's region only)",
+                )
+            )
+        name = self.memorystore.existing_instance_name
+        if self.enable_memorystore and name is not None and (region := name.split("/")[3]) != self.region:
+            problems.append(
+                FieldProblem(
+                    "memorystore.existing_instance_name",
+                    f"is in {region}, not in the cloud's region {self.region} (`anyscale cloud register` takes a "
+                    "Memorystore in the cloud's region only)",
+                )
+            )
+        return problems
 
     def _plain_wiring(self) -> dict[str, dict[str, Any]]:
         """What the cloud gives each part that is known before anything is created."""
@@ -146,10 +172,13 @@ class AnyscaleGcpCloudArgs(ArgsModel):
             "bucket": located,
             "identity": {"project_id": self.project_id, "org_id": self.org_id},
         }
+        # A shared VPC's host project is known now: a new instance's connect mode and reserved
+        # range are checked against it here (DIRECT_PEERING cannot reach it), not at deployment.
+        host = {"network_project": self.network.host_project_id}
         if self.enable_filestore:
-            wiring["filestore"] = located
+            wiring["filestore"] = {**located, **(host if self.filestore.existing_instance_id is None else {})}
         if self.enable_memorystore:
-            wiring["memorystore"] = located
+            wiring["memorystore"] = {**located, **(host if self.memorystore.existing_instance_name is None else {})}
         return wiring
 
     def _wired(self, part: str, update: dict[str, Any]) -> Any:
@@ -169,9 +198,17 @@ class AnyscaleGcpCloudArgs(ArgsModel):
         return wired.model_copy(update=outputs) if outputs else wired
 
     def advisories(self) -> list[str]:
+        notes: list[str] = []
         if not self.enable_filestore:
-            return ["enable_filestore is off: Anyscale workspaces need Filestore"]
-        return []
+            notes.append("enable_filestore is off: Anyscale workspaces need Filestore")
+        # Settings of a part that is off would otherwise vanish without a word (an existing
+        # Memorystore given without enable_memorystore is not registered).
+        for part, on in (("filestore", self.enable_filestore), ("memorystore", self.enable_memorystore)):
+            given = sorted(getattr(self, part).model_fields_set)
+            if given and not on:
+                fields = ", ".join(f"{part}.{field}" for field in given)
+                notes.append(f"{fields} ignored: enable_{part} is off, so nothing is created or registered for it")
+        return notes
 
 
 def _where(part: str, field: str) -> str:
@@ -226,9 +263,10 @@ class AnyscaleGcpCloud(pulumi.ComponentResource):
             after_apis,
         )
         # Filestore and Memorystore live in the cloud's project, on its VPC: the host
-        # project's for a shared VPC (then reached through private service access).
+        # project's for a shared VPC (then reached through private service access; the host
+        # project is a plain value, in `part` already).
         shared = args.network.host_project_id
-        on_vpc = {"network": network.vpc_self_link, **({"network_project": shared} if shared else {})}
+        on_vpc = {"network": network.vpc_self_link}
 
         self.filestore_instance_id = pulumi.Output.from_input(None)
         self.filestore_location = pulumi.Output.from_input(None)

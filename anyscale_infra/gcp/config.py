@@ -75,6 +75,8 @@ def cloud_args_from_config(config: pulumi.Config | None = None) -> AnyscaleGcpCl
             "project_id": provider.get("project"),
             "region": provider.get("region"),
         },
+        # A bad (or missing) project or region read from the provider's config names that key.
+        default_keys={"project_id": "gcp:project", "region": "gcp:region"},
         # A part the args require whose only required field comes from one key.
         key_for_path={"firewall": "ingressCidrs"},
     )
