@@ -110,7 +110,7 @@ CONFIG_CASES = [
     (["filestoreCapacityGb=100"], "filestoreCapacityGb", "100 GiB is not a BASIC_HDD capacity: BASIC_HDD takes 1024-65433 GiB"),
     (["filestoreTier=ENTERPRISE", "filestoreCapacityGb=1100"], "filestoreCapacityGb",
      "1100 GiB is not a ENTERPRISE capacity: ENTERPRISE takes 1024-10240 GiB in steps of 256 GiB"),
-    (["filestoreTier=BASIC_SSD"], "filestoreCapacityGb", "1024 GiB is not a BASIC_SSD capacity"),
+    (["filestoreTier=BASIC_SSD", "filestoreCapacityGb=1024"], "filestoreCapacityGb", "1024 GiB is not a BASIC_SSD capacity"),
     (["filestoreCapacityGb=x"], "filestoreCapacityGb", "is not a valid int"),
     (["filestoreLocation=us-east1-b"], "filestoreLocation", "zone us-east1-b is not in region us-central1"),
     # The location against the tier: a zonal tier in a region, a regional tier in a zone.
@@ -248,8 +248,10 @@ def test_our_project_and_region_keys_stand_in_for_the_providers(config):
          "hostProjectId=acme-net-host"],
         ["enableFilestore=false", "bucketLocation=US", 'labels={"team":"ml"}', "cloudId=cld_abc123"],
         ["filestoreTier=ENTERPRISE", "filestoreCapacityGb=1280", "filestoreLocation=us-central1"],
+        ["filestoreTier=BASIC_SSD"],
     ],
-    ids=["defaults", "private+memorystore", "smallest subnets", "shared VPC", "no filestore", "enterprise filestore"],
+    ids=["defaults", "private+memorystore", "smallest subnets", "shared VPC", "no filestore", "enterprise filestore",
+         "ssd filestore at its smallest"],
 )
 def test_good_gcp_config_previews(config):
     outcome, message = preview(*config)

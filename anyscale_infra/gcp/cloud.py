@@ -144,7 +144,7 @@ class AnyscaleGcpCloudArgs(ArgsModel):
         the field the user set, instead of inside an output after every resource is declared."""
         problems: list[FieldProblem] = []
         location = self.filestore.existing_location
-        if self.enable_filestore and location is not None and self.region not in (location, v.region_of_zone(location)):
+        if self.enable_filestore and location is not None and v.region_of_location(location) != self.region:
             problems.append(
                 FieldProblem(
                     "filestore.existing_location",

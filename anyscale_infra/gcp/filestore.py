@@ -140,6 +140,11 @@ def tier_of(value: Any) -> Any:
     return value
 
 
+def default_capacity_gb(tier: FilestoreTier) -> int:
+    """1024 GiB (Anyscale's ``cloud setup`` size), or the tier's smallest when larger."""
+    return max(DEFAULT_CAPACITY_GB, CAPACITY_BANDS[tier][0].min_gb)
+
+
 def capacity_problem(tier: FilestoreTier, capacity_gb: int) -> Optional[str]:
     """None if ``tier`` admits ``capacity_gb``, else the tier's rule as a sentence."""
     bands = CAPACITY_BANDS[tier]
@@ -244,8 +249,9 @@ class AnyscaleFilestoreArgs(ArgsModel):
     tier: FilestoreTier = DEFAULT_TIER
     """Service tier. Defaults to BASIC_HDD (legacy STANDARD/PREMIUM/HIGH_SCALE_SSD are refused
     with their current names)."""
-    capacity_gb: int = DEFAULT_CAPACITY_GB
-    """File share capacity in GiB, within the tier's range and steps. Defaults to 1024."""
+    capacity_gb: Optional[int] = None
+    """File share capacity in GiB, within the tier's range and steps. Defaults to 1024, or
+    the tier's smallest size when that is larger (BASIC_SSD: 2560)."""
     location: Optional[str] = None
     """Where the instance goes: a zone of the cloud's region for BASIC_HDD, BASIC_SSD and
     ZONAL; the cloud's region for REGIONAL and ENTERPRISE. Optional; defaults to
@@ -321,6 +327,10 @@ class AnyscaleFilestoreArgs(ArgsModel):
     def _cloud_id(cls, value: Optional[str]) -> Optional[str]:
         return None if value is None else v.check_cloud_id(value)
 
+    def effective_capacity_gb(self) -> int:
+        """The share's size: ``capacity_gb``, or the tier's default (:func:`default_capacity_gb`)."""
+        return self.capacity_gb if self.capacity_gb is not None else default_capacity_gb(self.tier)
+
     def wiring_problems(self) -> list[FieldProblem]:
         """What a new instance still needs that :class:`AnyscaleGcpCloud` fills in: checked
         by the component before any resource (and by the cloud's args, after wiring)."""
@@ -369,7 +379,7 @@ class AnyscaleFilestoreArgs(ArgsModel):
         problems = []
         # (No region or network yet: AnyscaleGcpCloud sets them; the component checks they
         # are there, see `wiring_problems`.)
-        if problem := capacity_problem(self.tier, self.capacity_gb):
+        if problem := capacity_problem(self.tier, self.effective_capacity_gb()):
             problems.append(FieldProblem("capacity_gb", problem))
         if self.region is not None and self.location is not None:
             problems += self._location_problems(self.region, self.location)
@@ -521,7 +531,7 @@ class AnyscaleFilestore(pulumi.ComponentResource):
             # Zonal tiers in a zone, regional tiers in the region (anchor: only ENTERPRISE was).
             location=args.instance_location(),
             tier=args.tier.value,
-            file_shares={"name": args.share_name, "capacity_gb": args.capacity_gb},
+            file_shares={"name": args.share_name, "capacity_gb": args.effective_capacity_gb()},
             networks=[network_config],
             description=description,
             labels=w.merge_labels(args.labels, args.cloud_id),

@@ -216,7 +216,18 @@ class AnyscaleGcpNetworkArgs(ArgsModel):
         proxy = "existing_proxy_only_subnet_cidr" if self.existing_proxy_only_subnet_cidr is not None else "proxy_only_subnet_cidr"
         pair = [(f, checked[f]) for f in (cloud, proxy) if f in checked]
         if proxy == "proxy_only_subnet_cidr" and proxy not in checked and self.creates_proxy_only_subnet():
-            pair.append((proxy, DEFAULT_PROXY_ONLY_SUBNET_CIDR))
+            # The default range is ours, not the user's: blame the range they chose, and say
+            # how to move the proxy-only subnet out of its way.
+            if cloud in checked and v.subnet_problems(None, [(cloud, checked[cloud]), (proxy, DEFAULT_PROXY_ONLY_SUBNET_CIDR)]):
+                problems.append(
+                    FieldProblem(
+                        cloud,
+                        f"{checked[cloud]} overlaps the default proxy-only subnet {DEFAULT_PROXY_ONLY_SUBNET_CIDR} "
+                        f"(private networking): pick another range, or set proxy_only_subnet_cidr to a free "
+                        f"/{RECOMMENDED_PROXY_ONLY_PREFIX_LENGTH}",
+                    )
+                )
+            return problems
         if len(pair) == 2:
             problems += [FieldProblem(proxy, p) for p in v.subnet_problems(None, pair)]
         return problems

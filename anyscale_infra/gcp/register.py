@@ -163,7 +163,7 @@ class GcpRegisterArgs(RegisterArgs):
         if (self.filestore_instance_id is None) != (self.filestore_location is None):
             missing = "filestore_location" if self.filestore_location is None else "filestore_instance_id"
             problems.append(FieldProblem(missing, "is required with the other Filestore field (the CLI needs both)"))
-        if self.filestore_location is not None and not self.filestore_location.startswith(self.region):
+        if self.filestore_location is not None and v.region_of_location(self.filestore_location) != self.region:
             problems.append(
                 FieldProblem("filestore_location", f"{self.filestore_location} is not in the cloud's region {self.region}")
             )

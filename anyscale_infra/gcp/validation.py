@@ -99,6 +99,12 @@ def region_of_zone(zone: str) -> str:
     return zone.rsplit("-", 1)[0]
 
 
+def region_of_location(location: str) -> str:
+    """The region of a zone or region (a Filestore's location): ``us-central1-a`` and
+    ``us-central1`` -> ``us-central1``. Exact, so ``us-central10-a`` is not in ``us-central1``."""
+    return region_of_zone(location) if isinstance(location, str) and _ZONE.match(location) else location
+
+
 def check_service_account_id(value: str) -> str:
     if not isinstance(value, str) or not _SERVICE_ACCOUNT_ID.match(value):
         raise ValueError(

@@ -168,9 +168,11 @@ def test_capacity_refused_with_the_tiers_rule(tier, capacity):
     assert f"{capacity} GiB is not a {tier} capacity: {RULES[tier]}" in str(error)
 
 
-def test_default_capacity_fits_only_tiers_starting_at_1024():
-    # BASIC_SSD starts at 2560: the default 1024 must be raised with it.
-    assert new_error(tier="BASIC_SSD").fields == ["capacity_gb"]
+def test_the_default_capacity_follows_the_tier():
+    # BASIC_SSD starts at 2560: the default rises with it instead of failing on a field never set.
+    assert new(tier="BASIC_SSD").effective_capacity_gb() == 2560
+    assert new().effective_capacity_gb() == 1024
+    assert new(tier="BASIC_SSD", capacity_gb=3000).effective_capacity_gb() == 3000
     assert capacity_problem(FilestoreTier.BASIC_HDD, 1024) is None
 
 
@@ -462,3 +464,13 @@ def test_a_network_of_another_project_is_a_shared_vpc():
     # Named as such, it is accepted (and goes over private services access).
     args = new(network="projects/acme-net-host/global/networks/anyscale-vpc", project_id="acme-ml-prod", network_project="acme-net-host")
     assert args.network_project == "acme-net-host"
+
+
+@pytest.mark.parametrize(
+    "tier, capacity",
+    [("BASIC_HDD", 1024), ("BASIC_SSD", 2560), ("ZONAL", 1024), ("REGIONAL", 1024), ("ENTERPRISE", 1024)],
+)
+def test_a_tier_without_a_capacity_gets_anyscales_1024_or_the_tiers_smallest(gcp_preview, tier, capacity):
+    args = new(tier=tier, **({"location": "us-central1"} if tier in ("REGIONAL", "ENTERPRISE") else {}))
+    result = gcp_preview(lambda: AnyscaleFilestore("fs", args))
+    assert result.one(INSTANCE).inputs["fileShares"]["capacityGb"] == capacity

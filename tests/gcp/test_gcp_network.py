@@ -384,8 +384,8 @@ def test_public_ranges_need_an_explicit_yes():
     "kwargs,field",
     [
         (dict(subnet_cidr="10.0.0.0/20", proxy_only_subnet=True, proxy_only_subnet_cidr="10.0.14.0/23"), "proxy_only_subnet_cidr"),
-        # The default proxy-only range collides with a subnet moved onto it.
-        (dict(networking="private", subnet_cidr="10.1.0.0/20"), "proxy_only_subnet_cidr"),
+        # The default proxy-only range collides with a subnet moved onto it: the user's field is named.
+        (dict(networking="private", subnet_cidr="10.1.0.0/20"), "subnet_cidr"),
         (
             dict(existing_vpc_name="v", existing_subnet_name="s", existing_subnet_cidr="10.2.0.0/16", existing_proxy_only_subnet_cidr="10.2.4.0/23"),
             "existing_proxy_only_subnet_cidr",
@@ -397,6 +397,20 @@ def test_proxy_only_subnet_must_not_overlap_the_cloud_subnet(kwargs, field):
         AnyscaleGcpNetworkArgs(**kwargs)
     assert info.value.fields == [field]
     assert "overlaps" in str(info.value)
+
+
+def test_a_subnet_on_the_default_proxy_only_range_says_how_to_move_it():
+    with pytest.raises(InvalidArgsError) as info:
+        AnyscaleGcpNetworkArgs(networking="private", subnet_cidr="10.1.0.0/16")
+    (problem,) = info.value.problems
+    assert problem.field == "subnet_cidr"
+    assert "10.1.0.0/16 overlaps the default proxy-only subnet 10.1.0.0/23" in problem.message
+    assert "set proxy_only_subnet_cidr to a free /23" in problem.message
+
+
+def test_an_explicit_proxy_only_range_off_the_subnet_is_accepted():
+    args = AnyscaleGcpNetworkArgs(networking="private", subnet_cidr="10.1.0.0/16", proxy_only_subnet_cidr="10.2.0.0/23")
+    assert args.effective_proxy_only_subnet_cidr() == "10.2.0.0/23"
 
 
 def test_adjacent_proxy_only_subnet_is_fine():

@@ -38,14 +38,6 @@ def _network(args: StackValidationArgs, report: ReportViolation) -> None:
             )
 
 
-def _region_of(location: str) -> str:
-    try:
-        v.check_zone(location)
-    except ValueError:
-        return location
-    return v.region_of_zone(location)
-
-
 def _region(args: StackValidationArgs, report: ReportViolation) -> None:
     resources = list(args.resources)
     regions = cloud_regions(resources)
@@ -53,7 +45,7 @@ def _region(args: StackValidationArgs, report: ReportViolation) -> None:
         return
     for instance in of_type(resources, FILESTORE):
         location: Optional[str] = get(instance.props, "location") or get(instance.props, "zone")
-        if isinstance(location, str) and _region_of(location) not in regions:
+        if isinstance(location, str) and v.region_of_location(location) not in regions:
             report(
                 f"Filestore {label(instance)} is in {location}, but the cloud's subnets are in "
                 f"{', '.join(sorted(regions))}: cross-region egress charges (verify_filestore warns).",
