@@ -18,6 +18,9 @@ from typing import Any, Optional, Union
 
 import yaml
 
+#: libyaml's dumper when present (faster; same output for plain values), else PyYAML's.
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 from anyscale_infra.models import ArgsModel
 
 #: The register command's prefix.
@@ -59,7 +62,9 @@ class RegisterArgs(ArgsModel):
 
     def resource_file_yaml(self) -> str:
         """The resource file as YAML (fields in the CLI's order, empty ones left out)."""
-        return yaml.safe_dump(_without_empty(self.resource_file()), sort_keys=False, default_flow_style=False)
+        return yaml.dump(
+            _without_empty(self.resource_file()), Dumper=_SafeDumper, sort_keys=False, default_flow_style=False
+        )
 
     def _deployment(
         self,

@@ -361,8 +361,13 @@ class AnyscaleGcpNetwork(pulumi.ComponentResource):
         proxy_cidr = args.effective_proxy_only_subnet_cidr()
         self.has_proxy_only_subnet = proxy_cidr is not None
         self.host_project_id = pulumi.Output.from_input(args.host_project_id)
-        client = gcp.organizations.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
-        self.project = pulumi.Output.from_input(args.project_id) if args.project_id is not None else client.project
+        # The provider's project only when none is given (the cloud always gives one): no
+        # lookup call in a `pulumi up` that does not need it.
+        self.project = (
+            pulumi.Output.from_input(args.project_id)
+            if args.project_id is not None
+            else gcp.organizations.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self)).project
+        )
         if args.existing_vpc_name is not None:
             self._use_existing(name, args)
         else:

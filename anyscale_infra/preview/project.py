@@ -15,6 +15,9 @@ from typing import Any, Optional
 
 import yaml
 
+#: libyaml's loader when present (a Pulumi.yaml is read on every preview), else PyYAML's.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 from anyscale_infra.errors import AnyscaleInfraError
 
 #: What a ``secure:`` value becomes offline: the ciphertext needs the stack's secrets
@@ -92,7 +95,7 @@ def _project_file(root: Path) -> Path:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text())
+        return yaml.load(path.read_text(), Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         raise ProjectError(f"{path}: not valid YAML ({exc})") from None
 
