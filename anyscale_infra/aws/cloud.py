@@ -168,6 +168,13 @@ class AnyscaleAwsCloudArgs(ArgsModel):
         notes: list[str] = []
         if not self.enable_file_system:
             notes.append("enable_file_system is off: Anyscale workspaces need EFS (seed 004)")
+        # Settings of a part that is off would otherwise vanish without a word (an existing
+        # MemoryDB cluster given without enable_memorydb is not registered).
+        for part, switch in (("file_system", "enable_file_system"), ("memorydb", "enable_memorydb")):
+            given = sorted(getattr(self, part).model_fields_set)
+            if given and not getattr(self, switch):
+                fields = ", ".join(f"{part}.{field}" for field in given)
+                notes.append(f"{fields} ignored: {switch} is off, so nothing is created or registered for it")
         given = {
             field: arn
             for field, arn in (

@@ -102,6 +102,27 @@ def test_file_system_off_warns_and_drops_the_flag(preview):
     assert "enable_file_system is off: Anyscale workspaces need EFS (seed 004)" in result.warnings
 
 
+@pytest.mark.parametrize(
+    "changes, warning",
+    [
+        (dict(memorydb={"existing_cluster_name": "ha"}),
+         "memorydb.existing_cluster_name ignored: enable_memorydb is off, so nothing is created or registered for it"),
+        (dict(enable_file_system=False, file_system={"existing_file_system_id": "fs-0123456789abcdef0", "protect": False}),
+         "file_system.existing_file_system_id, file_system.protect ignored: enable_file_system is off, "
+         "so nothing is created or registered for it"),
+    ],
+)
+def test_settings_of_a_part_that_is_off_are_a_warning_not_dropped_silently(preview, changes, warning):
+    result = build(preview, **changes)
+    assert warning in result.warnings
+    assert "--memorydb-cluster-id" not in result.outputs["register_args"]
+
+
+def test_a_part_that_is_on_with_settings_gives_no_ignored_warning(preview):
+    result = build(preview, enable_memorydb=True, memorydb={"num_replicas_per_shard": 1})
+    assert not [w for w in result.warnings if "ignored" in w]
+
+
 def test_existing_roles_are_registered_as_given(preview):
     anyscale = "arn:aws:iam::000000000001:role/anyscale-cross-account"
     nodes = "arn:aws:iam::000000000001:role/anyscale-nodes"
