@@ -540,6 +540,7 @@ def _run_isolated(
     all_notes += [
         f"no preview answer for data source {token}; it returned nothing" for token in dict.fromkeys(mocks.unanswered_invokes)
     ]
+    all_notes += list(dict.fromkeys(note for shapes in mocks.shapes.values() for note in shapes.notes))
     return PreviewResult(
         project=project,
         stack=stack,

@@ -74,3 +74,22 @@ def test_without_config_the_preview_project_is_a_placeholder():
     out = run_function(_program).outputs
     assert out["network"].startswith("projects/anyscale-preview/global/networks/")
     assert out["subnet"].startswith("projects/anyscale-preview/regions/us-central1/")
+
+
+def test_a_looked_up_subnet_has_no_made_up_range_and_the_preview_says_so():
+    def program():
+        subnet = gcp.compute.get_subnetwork_output(name="ml-us-east1", region="us-east1", project="acme-network-host")
+        pulumi.export("link", subnet.self_link)
+        pulumi.export("range", subnet.ip_cidr_range)
+
+    result = run_function(program, config=CONFIG)
+    assert result.outputs["link"] == (
+        "https://www.googleapis.com/compute/v1/projects/acme-network-host/regions/us-east1/subnetworks/ml-us-east1"
+    )
+    assert result.outputs["range"] is None
+    (note,) = [n for n in result.notes if "ml-us-east1" in n]
+    assert "its range is not looked up offline" in note and "existingSubnetCidr" in note
+
+
+def test_no_subnet_lookup_no_note():
+    assert not [n for n in run_function(_program, config=CONFIG).notes if "not looked up offline" in n]

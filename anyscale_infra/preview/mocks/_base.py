@@ -38,6 +38,8 @@ class ProviderShapes:
     def __init__(self, config: Mapping[str, str], made: Generated) -> None:
         self.config = dict(config)
         self.made = made
+        #: What the offline preview cannot know and says so (a looked-up value it lacks).
+        self.notes: list[str] = []
 
     def new_resource(
         self, typ: str, name: str, urn: str, state: dict[str, Any], provider: Optional[str]

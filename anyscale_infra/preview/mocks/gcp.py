@@ -317,4 +317,11 @@ class GcpShapes(ProviderShapes):
         project = args.get("project") or self._setting(provider, "project", self.default_project)
         region = args.get("region") or self._setting(provider, "region", self.default_region)
         path = f"projects/{project}/regions/{region}/subnetworks/{args.get('name')}"
+        # An existing subnet's range is Google's to say: offline there is none to give, and
+        # making one up would show (and check) a range that is not the subnet's.
+        self.notes.append(
+            f"existing subnet {args.get('name')}: its range is not looked up offline, so the preview uses "
+            "existingSubnetCidr (existing_subnet_cidr), or shows null without it; `pulumi up` reads it from Google "
+            "and checks the two agree"
+        )
         return {"id": path, "name": args.get("name"), "project": project, "region": region, "selfLink": f"{COMPUTE}/{path}"}
