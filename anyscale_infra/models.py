@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum
 from typing import Any, Union
 
@@ -9,7 +10,7 @@ import pulumi
 import pydantic
 from pydantic import ConfigDict
 
-from anyscale_infra.errors import InvalidArgsError
+from anyscale_infra.errors import FieldProblem, InvalidArgsError
 
 #: A string, or a Pulumi output that will resolve to one (e.g. another component's id).
 #: Format checks run on plain strings only; outputs are checked by the provider.
@@ -67,3 +68,29 @@ class ArgsModel(pydantic.BaseModel):
 def is_plain(value: Any) -> bool:
     """True for a plain value we can check now; False for a Pulumi output."""
     return not isinstance(value, pulumi.Output)
+
+
+def wired_field_problems(
+    args: pydantic.BaseModel, wired: Mapping[str, Iterable[str]], setter: Callable[[str], str]
+) -> list[FieldProblem]:
+    """A composite's parts: each field the composite sets itself (``wired``, by part) that
+    the user set too, as ``part.field`` "is set by <setter(part)>; leave it out here"."""
+    return [
+        FieldProblem(f"{part}.{field}", f"is set by {setter(part)}; leave it out here")
+        for part, fields in wired.items()
+        for field in fields
+        if field in getattr(args, part).model_fields_set
+    ]
+
+
+def disabled_part_notes(args: pydantic.BaseModel, switches: Mapping[str, str]) -> list[str]:
+    """Settings of a part whose switch (``part -> enable_...``) is off would otherwise vanish
+    without a word (an existing cluster given without its switch is not registered): one
+    warning per such part."""
+    notes = []
+    for part, switch in switches.items():
+        given = sorted(getattr(args, part).model_fields_set)
+        if given and not getattr(args, switch):
+            fields = ", ".join(f"{part}.{field}" for field in given)
+            notes.append(f"{fields} ignored: {switch} is off, so nothing is created or registered for it")
+    return notes

@@ -27,7 +27,7 @@ from anyscale_infra.aws.network import AnyscaleNetwork, AnyscaleNetworkArgs, Nat
 from anyscale_infra.aws.security_group import AnyscaleSecurityGroup, AnyscaleSecurityGroupArgs
 from anyscale_infra.egress import DeploymentKind, egress_allowlist
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
-from anyscale_infra.models import ArgsModel
+from anyscale_infra.models import ArgsModel, disabled_part_notes, wired_field_problems
 from anyscale_infra.aws.register import AwsRegisterArgs
 
 #: Fields of the part models that AnyscaleAwsCloud fills in itself (wiring between parts).
@@ -101,15 +101,9 @@ class AnyscaleAwsCloudArgs(ArgsModel):
 
     @model_validator(mode="after")
     def _whole(self) -> "AnyscaleAwsCloudArgs":
-        problems: list[FieldProblem] = []
-        for part, fields in _WIRED.items():
-            model = getattr(self, part)
-            for field in fields:
-                if field in model.model_fields_set:
-                    where = "AnyscaleAwsCloudArgs" if part == "iam" else "AnyscaleAwsCloud"
-                    problems.append(
-                        FieldProblem(f"{part}.{field}", f"is set by {where}; leave it out here")
-                    )
+        problems = wired_field_problems(
+            self, _WIRED, lambda part: "AnyscaleAwsCloudArgs" if part == "iam" else "AnyscaleAwsCloud"
+        )
         try:
             iam = self.iam_args()
         except InvalidArgsError as exc:
@@ -168,13 +162,7 @@ class AnyscaleAwsCloudArgs(ArgsModel):
         notes: list[str] = []
         if not self.enable_file_system:
             notes.append("enable_file_system is off: Anyscale workspaces need EFS (seed 004)")
-        # Settings of a part that is off would otherwise vanish without a word (an existing
-        # MemoryDB cluster given without enable_memorydb is not registered).
-        for part, switch in (("file_system", "enable_file_system"), ("memorydb", "enable_memorydb")):
-            given = sorted(getattr(self, part).model_fields_set)
-            if given and not getattr(self, switch):
-                fields = ", ".join(f"{part}.{field}" for field in given)
-                notes.append(f"{fields} ignored: {switch} is off, so nothing is created or registered for it")
+        notes += disabled_part_notes(self, {"file_system": "enable_file_system", "memorydb": "enable_memorydb"})
         given = {
             field: arn
             for field, arn in (

@@ -30,7 +30,7 @@ from anyscale_infra.gcp.memorystore import AnyscaleMemorystore, AnyscaleMemoryst
 from anyscale_infra.gcp.network import AnyscaleGcpNetwork, AnyscaleGcpNetworkArgs
 from anyscale_infra.gcp.register import GcpRegisterArgs
 from anyscale_infra.gcp.storage import AnyscaleGcsBucket, AnyscaleGcsBucketArgs
-from anyscale_infra.models import ArgsModel
+from anyscale_infra.models import ArgsModel, disabled_part_notes, wired_field_problems
 
 #: Fields of the part models that AnyscaleGcpCloud fills in itself (wiring between parts):
 #: setting one of them in a part is an error naming it.
@@ -115,12 +115,7 @@ class AnyscaleGcpCloudArgs(ArgsModel):
 
     @model_validator(mode="after")
     def _whole(self) -> "AnyscaleGcpCloudArgs":
-        problems: list[FieldProblem] = []
-        for part, fields in _WIRED.items():
-            model = getattr(self, part)
-            for field in fields:
-                if field in model.model_fields_set:
-                    problems.append(FieldProblem(f"{part}.{field}", "is set by AnyscaleGcpCloud; leave it out here"))
+        problems = wired_field_problems(self, _WIRED, lambda part: "AnyscaleGcpCloud")
         if problems:
             raise InvalidArgsError(type(self).__name__, problems)
         # Each part again, with what the cloud knows now (its project, region, org id): a
@@ -201,13 +196,7 @@ class AnyscaleGcpCloudArgs(ArgsModel):
         notes: list[str] = []
         if not self.enable_filestore:
             notes.append("enable_filestore is off: Anyscale workspaces need Filestore")
-        # Settings of a part that is off would otherwise vanish without a word (an existing
-        # Memorystore given without enable_memorystore is not registered).
-        for part, on in (("filestore", self.enable_filestore), ("memorystore", self.enable_memorystore)):
-            given = sorted(getattr(self, part).model_fields_set)
-            if given and not on:
-                fields = ", ".join(f"{part}.{field}" for field in given)
-                notes.append(f"{fields} ignored: enable_{part} is off, so nothing is created or registered for it")
+        notes += disabled_part_notes(self, {"filestore": "enable_filestore", "memorystore": "enable_memorystore"})
         return notes
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
 
 import pulumi
 from pydantic import Field, field_validator, model_validator
@@ -34,7 +34,13 @@ from pydantic import Field, field_validator, model_validator
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
 from anyscale_infra.gcp import _component as w
 from anyscale_infra.gcp import validation as v
-from anyscale_infra.models import ArgsModel, StrInput
+from anyscale_infra.gcp.private_service import (  # noqa: F401 - ConnectMode, network_reference re-exported
+    ConnectMode,
+    OnCloudVpcArgs,
+    network_reference,
+    resolve_connect_mode,
+)
+from anyscale_infra.models import StrInput
 
 # The rules and builders here import no cloud SDK (the policy pack and its runner use them
 # without pulumi-gcp): the components import pulumi_gcp where they declare resources.
@@ -57,16 +63,6 @@ class FilestoreTier(str, Enum):
     in 2560 GiB steps (Google allows 100 GiB in some regions: not assumed here)."""
     ENTERPRISE = "ENTERPRISE"
     """Regional; 1024-10240 GiB in 256 GiB steps."""
-
-
-class ConnectMode(str, Enum):
-    """How a Filestore or Memorystore instance reaches the cloud VPC."""
-
-    DIRECT_PEERING = "DIRECT_PEERING"
-    """The service peers its own network with the VPC. The default for a VPC in the same project."""
-    PRIVATE_SERVICE_ACCESS = "PRIVATE_SERVICE_ACCESS"
-    """Through the VPC's private services connection (an allocated range). Required for a
-    Shared VPC network used from a service project."""
 
 
 @dataclass(frozen=True)
@@ -123,10 +119,6 @@ NETWORK_MODES = ("MODE_IPV4",)
 # Filestore file share names: a letter, then letters, digits and underscores, at most 16
 # characters (pulumi-gcp: "16 characters or less", the limit on basic tiers, kept on all).
 _SHARE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-# A network by path or self link: projects/<p>/global/networks/<n>.
-_NETWORK_PATH = re.compile(
-    r"^(?:https://(?:www|compute)\.googleapis\.com/compute/(?:v1|beta)/)?projects/([^/]+)/global/networks/([^/]+)$"
-)
 
 
 # --- Pure rules (candidates for gcp/validation.py) --------------------------------------------
@@ -162,72 +154,11 @@ def check_share_name(value: str) -> str:
     return value
 
 
-def network_reference(network: str, host_project: Optional[str] = None) -> str:
-    """The VPC as Filestore and Memorystore take it: a name, or for a network given by path
-    or self link (or a Shared VPC network: ``host_project``) ``projects/<p>/global/networks/<n>``.
-    The verifier compares the last part with ``--vpc-name``, so all spellings pass it."""
-    match = _NETWORK_PATH.match(network) if isinstance(network, str) else None
-    if match:
-        project, name = match.groups()
-        if host_project is not None and project != host_project:
-            raise ValueError(f"network {network} is in project {project}, not in network_project {host_project}")
-        return f"projects/{project}/global/networks/{name}"
-    v.check_resource_name(network, "network")
-    return f"projects/{host_project}/global/networks/{network}" if host_project else network
-
-
-def network_project_problem(network: str, project: Optional[str], network_project: Optional[str]) -> Optional[str]:
-    """A network given by path must be in ``network_project`` when set, and else in the
-    instance's own ``project_id`` (when known): one in another project is a Shared VPC network,
-    which needs ``network_project`` (and so PRIVATE_SERVICE_ACCESS)."""
-    match = _NETWORK_PATH.match(network)
-    if match is None:
-        return None
-    owner = match.group(1)
-    if network_project is not None and owner != network_project:
-        return f"network {network} is in project {owner}, not in network_project {network_project}"
-    if network_project is None and project is not None and owner != project:
-        return (
-            f"network {network} is in project {owner}, not in the instance's project {project}: a Shared VPC "
-            f"network; set network_project={owner!r}"
-        )
-    return None
-
-
-def resolve_connect_mode(connect_mode: Optional[ConnectMode], shared_vpc: bool) -> ConnectMode:
-    """PRIVATE_SERVICE_ACCESS on a Shared VPC network, DIRECT_PEERING otherwise, unless given."""
-    if connect_mode is None:
-        return ConnectMode.PRIVATE_SERVICE_ACCESS if shared_vpc else ConnectMode.DIRECT_PEERING
-    if shared_vpc and connect_mode is ConnectMode.DIRECT_PEERING:
-        raise ValueError(
-            "DIRECT_PEERING cannot reach a Shared VPC network from a service project; a Shared VPC "
-            "(network_project) needs PRIVATE_SERVICE_ACCESS"
-        )
-    return connect_mode
-
-
-def reserved_range_problem(value: str, connect_mode: ConnectMode, prefix: Optional[int], exact: bool) -> Optional[str]:
-    """DIRECT_PEERING: a CIDR block of the size the service reserves (``exact``) or at least
-    that size; PRIVATE_SERVICE_ACCESS: the name of an allocated range of the connection."""
-    if connect_mode is ConnectMode.PRIVATE_SERVICE_ACCESS:
-        try:
-            v.check_resource_name(value, "allocated range")
-        except ValueError as exc:
-            return f"{exc} (with PRIVATE_SERVICE_ACCESS, the name of an allocated range of the private services connection)"
-        return None
-    try:
-        network = v.check_cidr(value)
-    except ValueError as exc:
-        return f"{exc} (with DIRECT_PEERING, a CIDR block)"
-    if prefix is not None and (network.prefixlen != prefix if exact else network.prefixlen > prefix):
-        size = f"a /{prefix}" if exact else f"a /{prefix} or larger"
-        return f"{value} is not {size} block"
-    return None
-
-
 # --- Args ---------------------------------------------------------------------------------
-class AnyscaleFilestoreArgs(ArgsModel):
+class AnyscaleFilestoreArgs(OnCloudVpcArgs):
     """Arguments of :class:`AnyscaleFilestore`."""
+
+    existing_field: ClassVar[str] = "existing_instance_id"
 
     region: Optional[str] = None
     """The cloud's region (``--region``). Required for a new instance (its zone or region
@@ -287,21 +218,6 @@ class AnyscaleFilestoreArgs(ArgsModel):
     def _tier(cls, value: Any) -> Any:
         return tier_of(value)
 
-    @field_validator("region")
-    @classmethod
-    def _region(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else v.check_region(value)
-
-    @field_validator("network")
-    @classmethod
-    def _network(cls, value: Optional[StrInput]) -> Optional[StrInput]:
-        return network_reference(value) if isinstance(value, str) and value else value
-
-    @field_validator("network_project", "project_id")
-    @classmethod
-    def _project(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else v.check_project_id(value)
-
     @field_validator("instance_name", "existing_instance_id")
     @classmethod
     def _instance(cls, value: Optional[str]) -> Optional[str]:
@@ -317,30 +233,9 @@ class AnyscaleFilestoreArgs(ArgsModel):
     def _share(cls, value: str) -> str:
         return check_share_name(value)
 
-    @field_validator("labels")
-    @classmethod
-    def _labels(cls, value: dict[str, str]) -> dict[str, str]:
-        return v.check_labels(value)
-
-    @field_validator("cloud_id")
-    @classmethod
-    def _cloud_id(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else v.check_cloud_id(value)
-
     def effective_capacity_gb(self) -> int:
         """The share's size: ``capacity_gb``, or the tier's default (:func:`default_capacity_gb`)."""
         return self.capacity_gb if self.capacity_gb is not None else default_capacity_gb(self.tier)
-
-    def wiring_problems(self) -> list[FieldProblem]:
-        """What a new instance still needs that :class:`AnyscaleGcpCloud` fills in: checked
-        by the component before any resource (and by the cloud's args, after wiring)."""
-        problems = []
-        if self.existing_instance_id is None:
-            if self.region is None:
-                problems.append(FieldProblem("region", "is required for a new instance: the cloud's region (--region)"))
-            if self.network is None or self.network == "":
-                problems.append(FieldProblem("network", "is required for a new instance: the cloud VPC (--vpc-name)"))
-        return problems
 
     @model_validator(mode="after")
     def _modes(self) -> AnyscaleFilestoreArgs:
@@ -383,19 +278,7 @@ class AnyscaleFilestoreArgs(ArgsModel):
             problems.append(FieldProblem("capacity_gb", problem))
         if self.region is not None and self.location is not None:
             problems += self._location_problems(self.region, self.location)
-        if isinstance(self.network, str) and (
-            problem := network_project_problem(self.network, self.project_id, self.network_project)
-        ):
-            problems.append(FieldProblem("network_project", problem))
-        try:
-            mode = resolve_connect_mode(self.connect_mode, self.network_project is not None)
-        except ValueError as exc:
-            problems.append(FieldProblem("connect_mode", str(exc)))
-        else:
-            if isinstance(self.reserved_ip_range, str) and (
-                problem := reserved_range_problem(self.reserved_ip_range, mode, RESERVED_RANGE_PREFIX[self.tier], exact=True)
-            ):
-                problems.append(FieldProblem("reserved_ip_range", f"{problem} ({self.tier.value}, {mode.value})"))
+        problems += self.connection_problems(RESERVED_RANGE_PREFIX[self.tier], exact=True, context=self.tier.value)
         return problems
 
     def _location_problems(self, region: str, location: str) -> list[FieldProblem]:

@@ -20,7 +20,7 @@ default (Pulumi ``protect`` and the provider's ``deletion_protection`` alike).
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
 
 import pulumi
 from pydantic import Field, field_validator, model_validator
@@ -29,14 +29,13 @@ from anyscale_infra.errors import FieldProblem, InvalidArgsError
 from anyscale_infra.gcp import _component as w
 from anyscale_infra.gcp import constants as c
 from anyscale_infra.gcp import validation as v
-from anyscale_infra.gcp.filestore import (
+from anyscale_infra.gcp.private_service import (
     ConnectMode,
-    network_project_problem,
+    OnCloudVpcArgs,
     network_reference,
-    reserved_range_problem,
     resolve_connect_mode,
 )
-from anyscale_infra.models import ArgsModel, StrInput
+from anyscale_infra.models import StrInput
 
 # The rules and builders here import no cloud SDK (the policy pack and its runner use them
 # without pulumi-gcp): the components import pulumi_gcp where they declare resources.
@@ -104,9 +103,11 @@ def instance_full_name(project: str, region: str, instance_id: str) -> str:
 
 
 # --- Args ---------------------------------------------------------------------------------
-class AnyscaleMemorystoreArgs(ArgsModel):
+class AnyscaleMemorystoreArgs(OnCloudVpcArgs):
     """Arguments of :class:`AnyscaleMemorystore`. There is no TLS argument: the verifier
     rejects a Memorystore with TLS (``transit_encryption_mode`` is always DISABLED)."""
+
+    existing_field: ClassVar[str] = "existing_instance_name"
 
     region: Optional[str] = None
     """The cloud's region (``--region``): where the instance goes. Required for a new instance."""
@@ -158,21 +159,6 @@ class AnyscaleMemorystoreArgs(ArgsModel):
     cloud_id: Optional[str] = None
     """The Anyscale cloud id, once known: labelled ``anyscale-cloud-id``. Optional."""
 
-    @field_validator("region")
-    @classmethod
-    def _region(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else v.check_region(value)
-
-    @field_validator("network")
-    @classmethod
-    def _network(cls, value: Optional[StrInput]) -> Optional[StrInput]:
-        return network_reference(value) if isinstance(value, str) and value else value
-
-    @field_validator("network_project", "project_id")
-    @classmethod
-    def _project(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else v.check_project_id(value)
-
     @field_validator("instance_name")
     @classmethod
     def _id(cls, value: Optional[str]) -> Optional[str]:
@@ -221,27 +207,6 @@ class AnyscaleMemorystoreArgs(ArgsModel):
             )
         return value
 
-    @field_validator("labels")
-    @classmethod
-    def _labels(cls, value: dict[str, str]) -> dict[str, str]:
-        return v.check_labels(value)
-
-    @field_validator("cloud_id")
-    @classmethod
-    def _cloud_id(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else v.check_cloud_id(value)
-
-    def wiring_problems(self) -> list[FieldProblem]:
-        """What a new instance still needs that :class:`AnyscaleGcpCloud` fills in: checked
-        by the component before any resource (and by the cloud's args, after wiring)."""
-        problems = []
-        if self.existing_instance_name is None:
-            if self.region is None:
-                problems.append(FieldProblem("region", "is required for a new instance: the cloud's region (--region)"))
-            if self.network is None or self.network == "":
-                problems.append(FieldProblem("network", "is required for a new instance: the cloud VPC (--vpc-name)"))
-        return problems
-
     @model_validator(mode="after")
     def _modes(self) -> AnyscaleMemorystoreArgs:
         problems: list[FieldProblem] = []
@@ -277,19 +242,7 @@ class AnyscaleMemorystoreArgs(ArgsModel):
                     problems.append(FieldProblem(name, f"{exc} (the instance is in the cloud's region)"))
         if self.alternative_location_id is not None and self.alternative_location_id == self.location_id:
             problems.append(FieldProblem("alternative_location_id", "must differ from location_id (a second zone)"))
-        if isinstance(self.network, str) and (
-            problem := network_project_problem(self.network, self.project_id, self.network_project)
-        ):
-            problems.append(FieldProblem("network_project", problem))
-        try:
-            mode = resolve_connect_mode(self.connect_mode, self.network_project is not None)
-        except ValueError as exc:
-            problems.append(FieldProblem("connect_mode", str(exc)))
-        else:
-            if isinstance(self.reserved_ip_range, str) and (
-                problem := reserved_range_problem(self.reserved_ip_range, mode, READ_REPLICAS_RANGE_PREFIX, exact=False)
-            ):
-                problems.append(FieldProblem("reserved_ip_range", f"{problem} (read replicas, {mode.value})"))
+        problems += self.connection_problems(READ_REPLICAS_RANGE_PREFIX, exact=False, context="read replicas")
         return problems
 
     def advisories(self) -> list[str]:

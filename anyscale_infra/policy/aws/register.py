@@ -18,8 +18,8 @@ pack no outputs): see :mod:`anyscale_infra.policy.outputs`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Optional
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from pulumi_policy import PolicyResource
 
