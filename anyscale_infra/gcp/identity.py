@@ -416,25 +416,43 @@ class AnyscaleGcpIdentity(pulumi.ComponentResource):
         self.pool_name = pool.name
         self.provider_name = provider.name
 
-    def _access_account(self, name: str, args: AnyscaleGcpIdentityArgs, project: pulumi.Input[str]) -> None:
-        account: Optional[gcp.serviceaccount.Account] = None
-        if args.existing_access_service_account_email is not None:
-            email = args.existing_access_service_account_email
-            account_name: pulumi.Input[str] = _account_name(email)
-            self.access_service_account_email = pulumi.Output.from_input(email)
-            self.access_service_account_member = pulumi.Output.from_input(f"serviceAccount:{email}")
-        else:
-            account = gcp.serviceaccount.Account(
-                f"{name}-access",
-                project=project,
-                account_id=args.access_service_account_id,
-                display_name=ACCESS_SERVICE_ACCOUNT_DISPLAY_NAME,
-                description=ACCESS_SERVICE_ACCOUNT_DESCRIPTION,
-                opts=w.child(self),
+    def _service_account(
+        self,
+        logical_name: str,
+        existing_email: Optional[str],
+        project: pulumi.Input[str],
+        account_id: str,
+        display_name: str,
+        description: str,
+    ) -> tuple[Optional[gcp.serviceaccount.Account], pulumi.Input[str], pulumi.Output[str], pulumi.Output[str]]:
+        """An existing account (by email) or a new one: (the new account or None, the
+        resource name its IAM members take, its email, its ``serviceAccount:`` member)."""
+        if existing_email is not None:
+            return (
+                None,
+                _account_name(existing_email),
+                pulumi.Output.from_input(existing_email),
+                pulumi.Output.from_input(f"serviceAccount:{existing_email}"),
             )
-            account_name = account.name
-            self.access_service_account_email = account.email
-            self.access_service_account_member = account.member
+        account = gcp.serviceaccount.Account(
+            logical_name,
+            project=project,
+            account_id=account_id,
+            display_name=display_name,
+            description=description,
+            opts=w.child(self),
+        )
+        return account, account.name, account.email, account.member
+
+    def _access_account(self, name: str, args: AnyscaleGcpIdentityArgs, project: pulumi.Input[str]) -> None:
+        account, account_name, self.access_service_account_email, self.access_service_account_member = self._service_account(
+            f"{name}-access",
+            args.existing_access_service_account_email,
+            project,
+            args.access_service_account_id,
+            ACCESS_SERVICE_ACCOUNT_DISPLAY_NAME,
+            ACCESS_SERVICE_ACCOUNT_DESCRIPTION,
+        )
         on_account = w.child(self, deleted_with=account) if account is not None else w.child(self)
 
         self.workload_identity_principal = pulumi.Output.from_input(None)
@@ -493,24 +511,14 @@ class AnyscaleGcpIdentity(pulumi.ComponentResource):
             )
 
     def _instance_account(self, name: str, args: AnyscaleGcpIdentityArgs, project: pulumi.Input[str]) -> None:
-        account: Optional[gcp.serviceaccount.Account] = None
-        if args.existing_instance_service_account_email is not None:
-            email = args.existing_instance_service_account_email
-            account_name: pulumi.Input[str] = _account_name(email)
-            self.instance_service_account_email = pulumi.Output.from_input(email)
-            self.instance_service_account_member = pulumi.Output.from_input(f"serviceAccount:{email}")
-        else:
-            account = gcp.serviceaccount.Account(
-                f"{name}-instance",
-                project=project,
-                account_id=args.instance_service_account_id,
-                display_name=INSTANCE_SERVICE_ACCOUNT_DISPLAY_NAME,
-                description=INSTANCE_SERVICE_ACCOUNT_DESCRIPTION,
-                opts=w.child(self),
-            )
-            account_name = account.name
-            self.instance_service_account_email = account.email
-            self.instance_service_account_member = account.member
+        account, account_name, self.instance_service_account_email, self.instance_service_account_member = self._service_account(
+            f"{name}-instance",
+            args.existing_instance_service_account_email,
+            project,
+            args.instance_service_account_id,
+            INSTANCE_SERVICE_ACCOUNT_DISPLAY_NAME,
+            INSTANCE_SERVICE_ACCOUNT_DESCRIPTION,
+        )
 
         if args.grants_instance_account:
             for role in args.instance_roles():
