@@ -7,7 +7,7 @@ import pytest
 
 from anyscale_infra import InvalidArgsError
 from anyscale_infra.aws import AnyscaleFileSystem, AnyscaleFileSystemArgs
-from anyscale_infra.preview.engine import ProgramError
+from program_errors import deploy_error
 
 SG = "sg-0a1b2c3d4e5f67890"
 SUBNETS = ["subnet-0a1b2c3d4e5f67890", "subnet-0a1b2c3d4e5f67891", "subnet-0a1b2c3d4e5f67892"]
@@ -42,15 +42,6 @@ def test_existing_file_system_creates_nothing(preview):
 def test_backups_off_warns(preview):
     result = preview(lambda: AnyscaleFileSystem("c", AnyscaleFileSystemArgs(subnet_ids=SUBNETS, security_group_id=SG, enable_backups=False)))
     assert any("backup" in w for w in result.warnings)
-
-
-def deploy_error(preview, program) -> InvalidArgsError:
-    """The program fails on the library's own error (exit 2 in the CLI), not a crash."""
-    with pytest.raises(ProgramError) as info:
-        preview(program)
-    assert info.value.kind == "validation", info.value
-    assert isinstance(info.value.cause, InvalidArgsError), repr(info.value.cause)
-    return info.value.cause
 
 
 @pytest.mark.parametrize("subnets", [{}, []])

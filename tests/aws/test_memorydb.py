@@ -7,7 +7,7 @@ import pytest
 
 from anyscale_infra import InvalidArgsError
 from anyscale_infra.aws import AnyscaleMemoryDb, AnyscaleMemoryDbArgs
-from anyscale_infra.preview.engine import ProgramError
+from program_errors import deploy_error
 
 SG = "sg-0a1b2c3d4e5f67890"
 SUBNETS = ["subnet-0a1b2c3d4e5f67890", "subnet-0a1b2c3d4e5f67891"]
@@ -29,15 +29,6 @@ def test_new_cluster(preview):
     assert inputs["subnetGroupName"] == group.outputs["name"]
     assert inputs["parameterGroupName"] == params.outputs["name"]
     assert cluster.protect is True
-
-
-def deploy_error(preview, program) -> InvalidArgsError:
-    """The program fails on the library's own error (exit 2 in the CLI), not a crash."""
-    with pytest.raises(ProgramError) as info:
-        preview(program)
-    assert info.value.kind == "validation", info.value
-    assert isinstance(info.value.cause, InvalidArgsError), repr(info.value.cause)
-    return info.value.cause
 
 
 def _cluster(preview, **kwargs):

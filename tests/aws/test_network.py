@@ -7,7 +7,7 @@ import pytest
 
 from anyscale_infra import InvalidArgsError
 from anyscale_infra.aws import AnyscaleNetwork, AnyscaleNetworkArgs, ExistingSubnet, NatStrategy, NetworkingMode
-from anyscale_infra.preview.engine import ProgramError
+from program_errors import deploy_error
 
 VPC = "vpc-0a1b2c3d4e5f67890"
 S1, S2, S3 = "subnet-0a1b2c3d4e5f67890", "subnet-0a1b2c3d4e5f67891", "subnet-0a1b2c3d4e5f67892"
@@ -100,15 +100,6 @@ def test_small_vpc_warns_below_20(preview):
     result = preview(lambda: AnyscaleNetwork("c", AnyscaleNetworkArgs(vpc_cidr="10.0.0.0/22", az_count=2)))
     assert any("10.0.0.0/22 is smaller than the /20 Anyscale recommends" in w for w in result.warnings)
     assert any("smaller than the /24 Anyscale recommends" in w for w in result.warnings)  # /26 subnets
-
-
-def deploy_error(preview, program) -> InvalidArgsError:
-    """The program fails on the library's own error (exit 2 in the CLI), not a crash."""
-    with pytest.raises(ProgramError) as info:
-        preview(program)
-    assert info.value.kind == "validation", info.value
-    assert isinstance(info.value.cause, InvalidArgsError), repr(info.value.cause)
-    return info.value.cause
 
 
 # -- numeric limits: az_count 2..16, subnet_prefix_length 16..28 and longer than the VPC's ---

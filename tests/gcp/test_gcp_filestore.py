@@ -20,6 +20,7 @@ from anyscale_infra.gcp.filestore import (
     network_reference,
 )
 from anyscale_infra.preview.engine import ProgramError
+from program_errors import deploy_error
 
 INSTANCE = "gcp:filestore/instance:Instance"
 VPC = "anyscale-vpc"
@@ -38,14 +39,6 @@ def args_error(**kwargs) -> InvalidArgsError:
 
 def new_error(**kwargs) -> InvalidArgsError:
     return args_error(**{"region": "us-central1", "network": VPC, **kwargs})
-
-
-def deploy_error(gcp_preview, program) -> InvalidArgsError:
-    with pytest.raises(ProgramError) as info:
-        gcp_preview(program)
-    assert info.value.kind == "validation", info.value
-    assert isinstance(info.value.cause, InvalidArgsError), repr(info.value.cause)
-    return info.value.cause
 
 
 def component_outputs(result, name: str = "fs") -> dict:

@@ -15,6 +15,7 @@ from anyscale_infra.errors import InvalidArgsError
 from anyscale_infra.gcp import AnyscaleMemorystore, AnyscaleMemorystoreArgs
 from anyscale_infra.gcp.memorystore import check_instance_id, check_instance_name
 from anyscale_infra.preview.engine import ProgramError
+from program_errors import deploy_error
 
 REDIS = "gcp:redis/instance:Instance"
 VPC = "anyscale-vpc"
@@ -34,14 +35,6 @@ def args_error(**kwargs) -> InvalidArgsError:
 
 def new_error(**kwargs) -> InvalidArgsError:
     return args_error(**{"region": "us-central1", "network": VPC, **kwargs})
-
-
-def deploy_error(gcp_preview, program) -> InvalidArgsError:
-    with pytest.raises(ProgramError) as info:
-        gcp_preview(program)
-    assert info.value.kind == "validation", info.value
-    assert isinstance(info.value.cause, InvalidArgsError), repr(info.value.cause)
-    return info.value.cause
 
 
 def component_outputs(result, name: str = "ms") -> dict:

@@ -20,7 +20,7 @@ from anyscale_infra.gcp.storage import (
     cors_rule_to_args,
     lifecycle_rules,
 )
-from anyscale_infra.preview.engine import ProgramError
+from program_errors import deploy_error
 
 ACCESS = "anyscale-access@acme-ml-prod.iam.gserviceaccount.com"
 NODES = "anyscale-nodes@acme-ml-prod.iam.gserviceaccount.com"
@@ -49,15 +49,6 @@ def args_error(**kwargs) -> InvalidArgsError:
     with pytest.raises(InvalidArgsError) as info:
         AnyscaleGcsBucketArgs(**kwargs)
     return info.value
-
-
-def deploy_error(gcp_preview, program) -> InvalidArgsError:
-    """The program fails on the library's own error (exit 2 in the CLI), not a crash."""
-    with pytest.raises(ProgramError) as info:
-        gcp_preview(program)
-    assert info.value.kind == "validation", info.value
-    assert isinstance(info.value.cause, InvalidArgsError), repr(info.value.cause)
-    return info.value.cause
 
 
 def component_outputs(result, name: str = "c") -> dict:
