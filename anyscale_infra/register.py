@@ -17,11 +17,13 @@ import shlex
 from typing import Any, Optional, Union
 
 import yaml
+from pydantic import field_validator
+
+from anyscale_infra import validation as v
+from anyscale_infra.models import ArgsModel
 
 #: libyaml's dumper when present (faster; same output for plain values), else PyYAML's.
 _SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-from anyscale_infra.models import ArgsModel
 
 #: The register command's prefix.
 REGISTER_COMMAND = ("anyscale", "cloud", "register")
@@ -38,6 +40,14 @@ FlagValue = Union[str, bool]
 
 class RegisterArgs(ArgsModel):
     """Everything one `anyscale cloud register` needs, checked before you run it."""
+
+    name: str
+    """Name of the Anyscale cloud (``--name``). Required."""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return v.check_cloud_name(value)
 
     def flags(self) -> dict[str, FlagValue]:
         """The flags in the stable order we print them; ``True`` marks a bare flag."""

@@ -25,8 +25,6 @@ S3_SCHEME = "s3://"
 class AwsRegisterArgs(RegisterArgs):
     """Everything `anyscale cloud register --provider aws` needs, checked before you run it."""
 
-    name: str
-    """Name of the Anyscale cloud (``--name``). Required."""
     region: str
     """AWS region of the cloud (``--region``). Required."""
     vpc_id: str
@@ -50,11 +48,6 @@ class AwsRegisterArgs(RegisterArgs):
     strongly advised: without it, `cloud register` rewrites the role's trust policy."""
     private_network: bool = False
     """Customer-defined (private) networking (``--private-network``). Defaults to False."""
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return v.check_cloud_name(value)
 
     @field_validator("region")
     @classmethod

@@ -37,8 +37,6 @@ MEMORYSTORE_NAME = re.compile(
 class GcpRegisterArgs(RegisterArgs):
     """Everything `anyscale cloud register --provider gcp` needs, checked before you run it."""
 
-    name: str
-    """Name of the Anyscale cloud (``--name``). Required."""
     region: str
     """Region of the cloud (``--region``), e.g. ``us-central1``. Required."""
     project_id: str
@@ -71,11 +69,6 @@ class GcpRegisterArgs(RegisterArgs):
     """Host project of a shared VPC (``--host-project-id``). Optional."""
     private_network: bool = False
     """Customer-defined (private) networking (``--private-network``). Defaults to False."""
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        return v.check_cloud_name(value)
 
     @field_validator("region")
     @classmethod
