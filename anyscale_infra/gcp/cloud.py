@@ -26,7 +26,7 @@ from anyscale_infra.gcp.apis import AnyscaleGcpApis, AnyscaleGcpApisArgs
 from anyscale_infra.gcp.filestore import AnyscaleFilestore, AnyscaleFilestoreArgs
 from anyscale_infra.gcp.firewall import AnyscaleGcpFirewall, AnyscaleGcpFirewallArgs
 from anyscale_infra.gcp.identity import AnyscaleGcpIdentity, AnyscaleGcpIdentityArgs
-from anyscale_infra.gcp.memorystore import AnyscaleMemorystore, AnyscaleMemorystoreArgs
+from anyscale_infra.gcp.memorystore import AnyscaleMemorystore, AnyscaleMemorystoreArgs, region_of_instance_name
 from anyscale_infra.gcp.network import AnyscaleGcpNetwork, AnyscaleGcpNetworkArgs
 from anyscale_infra.gcp.register import GcpRegisterArgs
 from anyscale_infra.gcp.storage import AnyscaleGcsBucket, AnyscaleGcsBucketArgs
@@ -148,7 +148,7 @@ class AnyscaleGcpCloudArgs(ArgsModel):
                 )
             )
         name = self.memorystore.existing_instance_name
-        if self.enable_memorystore and name is not None and (region := name.split("/")[3]) != self.region:
+        if self.enable_memorystore and name is not None and (region := region_of_instance_name(name)) != self.region:
             problems.append(
                 FieldProblem(
                     "memorystore.existing_instance_name",

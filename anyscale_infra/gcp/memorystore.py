@@ -73,6 +73,12 @@ def check_instance_id(value: str) -> str:
     return value
 
 
+def region_of_instance_name(name: str) -> str:
+    """The region of a full name :func:`check_instance_name` accepted:
+    ``projects/p/locations/us-central1/instances/i`` -> ``us-central1``."""
+    return _FULL_NAME.match(name).group(2)  # type: ignore[union-attr]
+
+
 def check_instance_name(value: str) -> str:
     """A full ``projects/<project>/locations/<region>/instances/<id>`` name (what
     ``--memorystore-instance-name`` takes; stricter than the CLI's own pattern)."""
@@ -247,13 +253,11 @@ class AnyscaleMemorystoreArgs(OnCloudVpcArgs):
 
     def advisories(self) -> list[str]:
         notes = []
-        if self.existing_instance_name is not None and self.region is not None:
-            location = _FULL_NAME.match(self.existing_instance_name).group(2)  # type: ignore[union-attr]
-            if location != self.region:
-                notes.append(
-                    f"Memorystore {self.existing_instance_name} is outside the cloud's region {self.region}: "
-                    "every Ray GCS call crosses regions"
-                )
+        name = self.existing_instance_name
+        if name is not None and self.region is not None and region_of_instance_name(name) != self.region:
+            notes.append(
+                f"Memorystore {name} is outside the cloud's region {self.region}: every Ray GCS call crosses regions"
+            )
         return notes
 
 
