@@ -143,6 +143,10 @@ def test_filestore_needs_both_fields_and_the_clouds_region():
         GcpRegisterArgs(**BASE, filestore_instance_id="anyscale-nfs", filestore_location="europe-west4-a")
     assert info.value.fields == ["filestore_location"]
     assert "is not in the cloud's region us-central1" in str(info.value)
+    # A zone of a region whose name merely starts like the cloud's is another region.
+    with pytest.raises(InvalidArgsError) as info:
+        GcpRegisterArgs(**BASE, filestore_instance_id="anyscale-nfs", filestore_location="us-central10-a")
+    assert info.value.fields == ["filestore_location"]
     # A regional tier's location is the region itself.
     assert GcpRegisterArgs(**BASE, filestore_instance_id="nfs", filestore_location="us-central1").filestore_location == "us-central1"
 

@@ -59,6 +59,15 @@ def test_zones_and_zone_in_region():
             v.check_zone(bad)
 
 
+@pytest.mark.parametrize(
+    "location, region",
+    [("us-central1-a", "us-central1"), ("us-central1", "us-central1"), ("us-central10-a", "us-central10"),
+     ("europe-west4", "europe-west4")],
+)
+def test_region_of_location_is_exact_for_zones_and_regions(location, region):
+    assert v.region_of_location(location) == region
+
+
 @pytest.mark.parametrize("value, ok", [("abcdef", True), ("a" * 30, True), ("abcde", False), ("a" * 31, False),
                                        ("1abcdef", False), ("abcdef-", False), ("abc_def", False)])
 def test_service_account_ids(value, ok):
