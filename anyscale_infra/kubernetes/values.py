@@ -148,33 +148,60 @@ class OperatorValuesArgs(ArgsModel):
 
     @model_validator(mode="after")
     def _per_provider(self) -> "OperatorValuesArgs":
-        problems: list[FieldProblem] = []
-        provider = self.cloud_provider.value
-        if self.iam_identity is not None:
-            try:
-                kv.check_operator_identity(provider, self.iam_identity)
-            except ValueError as exc:
-                problems.append(FieldProblem("iam_identity", str(exc)))
-        elif provider in ("gcp", "azure"):
-            problems.append(FieldProblem("iam_identity", f"is required on {provider} (the operator's workload identity)"))
-        token = self.anyscale_cli_token is not None
-        if provider == "aws" and self.aws_region is None and not token:
-            problems.append(FieldProblem("aws_region", "is required on aws unless anyscale_cli_token is given (the chart's STS signer needs it)"))
-        if provider != "aws" and self.aws_region is not None:
-            problems.append(FieldProblem("aws_region", f"applies to aws only, not {provider}"))
-        if provider == "azure" and self.auth_audience is None and not token:
-            problems.append(FieldProblem("auth_audience", "is required on azure unless anyscale_cli_token is given"))
-        if provider == "generic" and not token:
-            problems.append(FieldProblem("anyscale_cli_token", "is required on a generic cluster (it has no cloud identity)"))
+        problems = auth_problems(
+            self.cloud_provider.value,
+            identity=self.iam_identity,
+            has_identity=self.iam_identity is not None,
+            has_region=self.aws_region is not None,
+            has_audience=self.auth_audience is not None,
+            has_token=self.anyscale_cli_token is not None,
+        )
         if isinstance(self.routing, GatewayRouting):
             try:
-                kv.check_service_account_name(self.routing.name)
+                kv.check_namespace(self.routing.name)
                 kv.check_namespace(self.routing.namespace)
             except ValueError as exc:
                 problems.append(FieldProblem("routing", str(exc)))
         if problems:
             raise InvalidArgsError(type(self).__name__, problems)
         return self
+
+
+def auth_problems(
+    provider: str,
+    *,
+    identity: Optional[str],
+    has_identity: bool,
+    has_region: bool,
+    has_audience: bool,
+    has_token: bool,
+) -> list[FieldProblem]:
+    """What the chart needs per provider to authenticate the operator (values.yaml
+    ``global.auth``/``global.aws``; the deployment template's ``required`` calls). ``identity``
+    is checked when it is a plain string (None when it is not known yet)."""
+    problems: list[FieldProblem] = []
+    if identity is not None:
+        try:
+            kv.check_operator_identity(provider, identity)
+        except ValueError as exc:
+            problems.append(FieldProblem("iam_identity", str(exc)))
+    elif has_identity and provider == "generic":
+        problems.append(FieldProblem("iam_identity", "a generic cluster has no cloud identity; the operator uses a CLI token"))
+    elif not has_identity and provider in ("gcp", "azure"):
+        problems.append(FieldProblem("iam_identity", f"is required on {provider} (the operator's workload identity)"))
+    if provider == "aws" and not has_region and not has_token:
+        problems.append(
+            FieldProblem("aws_region", "is required on aws unless anyscale_cli_token is given (the chart's STS signer needs it)")
+        )
+    if provider != "aws" and has_region:
+        problems.append(FieldProblem("aws_region", f"applies to aws only, not {provider}"))
+    if provider == "azure" and not has_audience and not has_token:
+        problems.append(FieldProblem("auth_audience", "is required on azure unless anyscale_cli_token is given"))
+    if provider != "azure" and has_audience:
+        problems.append(FieldProblem("auth_audience", f"applies to azure only, not {provider}"))
+    if provider == "generic" and not has_token:
+        problems.append(FieldProblem("anyscale_cli_token", "is required on a generic cluster (it has no cloud identity)"))
+    return problems
 
 
 def operator_values(args: OperatorValuesArgs) -> dict[str, Any]:
