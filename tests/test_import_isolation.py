@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[1]
 #: The Pulumi provider SDKs a cloud's components may not pull in for another cloud.
 AWS_SDKS = {"pulumi_aws"}
 GCP_SDKS = {"pulumi_gcp"}
-OTHER_SDKS = {"pulumi_azure_native", "pulumi_azure", "pulumi_kubernetes"}
+K8S_SDKS = {"pulumi_kubernetes"}
+OTHER_SDKS = {"pulumi_azure_native", "pulumi_azure", *K8S_SDKS}
 
 PROBE = """
 import json, sys
@@ -42,8 +43,15 @@ def loaded_sdks(statement: str) -> set[str]:
     [
         ("from anyscale_infra.aws import AnyscaleAwsCloud", AWS_SDKS, GCP_SDKS | OTHER_SDKS),
         ("from anyscale_infra.gcp import AnyscaleGcpCloud", GCP_SDKS, AWS_SDKS | OTHER_SDKS),
+        # The operator is cloud-neutral: any cluster, no cloud SDK (identity checks are pure).
+        (
+            "from anyscale_infra.kubernetes import AnyscaleOperator, AnyscaleOperatorArgs; "
+            "AnyscaleOperatorArgs(cloud_provider='aws', iam_identity='arn:aws:iam::210987654321:role/op', aws_region='us-west-2')",
+            K8S_SDKS,
+            AWS_SDKS | GCP_SDKS | {"pulumi_azure_native", "pulumi_azure"},
+        ),
     ],
-    ids=["aws", "gcp"],
+    ids=["aws", "gcp", "kubernetes"],
 )
 def test_a_clouds_components_load_only_its_own_sdk(statement, own, foreign):
     loaded = loaded_sdks(statement)
@@ -56,11 +64,17 @@ def test_a_clouds_components_load_only_its_own_sdk(statement, own, foreign):
     [
         ("import anyscale_infra", set()),
         # The packages themselves: their component classes load on first use (PEP 562).
-        ("import anyscale_infra.aws, anyscale_infra.gcp", set()),
+        ("import anyscale_infra.aws, anyscale_infra.gcp, anyscale_infra.kubernetes", set()),
+        # The pure Kubernetes modules (values, node pools, register, load balancer) load no SDK.
+        (
+            "import anyscale_infra.kubernetes.values, anyscale_infra.kubernetes.node_pools, "
+            "anyscale_infra.kubernetes.register, anyscale_infra.kubernetes.load_balancer",
+            set(),
+        ),
         ("import anyscale_infra.preview", set()),
         ("import anyscale_infra.policy.runner", {"pulumi_policy"}),  # the [policy] extra, no provider
     ],
-    ids=["package", "cloud-packages", "preview", "policy-runner"],
+    ids=["package", "cloud-packages", "kubernetes-pure", "preview", "policy-runner"],
 )
 def test_the_core_loads_no_provider_sdk(statement, allowed):
     assert loaded_sdks(statement) - allowed == set()
