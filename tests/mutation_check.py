@@ -124,6 +124,22 @@ MUTATIONS = [
     M("errors: a component's validation error becomes RuntimeError", "anyscale_infra/_component.py",
       "    return InvalidArgsError(model, [FieldProblem(field, message)])", "    return RuntimeError(f\"{field}: {message}\")",
       ("tests/test_bad_input.py", "tests/aws")),
+    # --- Kubernetes (issue 12): the operator's values, the L4 load balancer, the contract
+    M("k8s: workloads run as the namespace's default account", "anyscale_infra/kubernetes/values.py",
+      'workloads: dict[str, Any] = {"serviceAccount": {"name": args.workloads_service_account}}', 'workloads: dict[str, Any] = {}',
+      ("tests/kubernetes/test_values.py",)),
+    M("k8s: the region emitted as the dropped global.gcp.region", "anyscale_infra/kubernetes/values.py",
+      'global_["aws"] = {"region": args.aws_region}', 'global_["gcp"] = {"region": args.aws_region}',
+      ("tests/kubernetes/test_values.py",)),
+    M("k8s: an internal AWS load balancer made internet-facing", "anyscale_infra/kubernetes/load_balancer.py",
+      "c.AWS_LB_SCHEME: c.AWS_LB_INTERNET_FACING if public else c.AWS_LB_INTERNAL,", "c.AWS_LB_SCHEME: c.AWS_LB_INTERNET_FACING,",
+      ("tests/kubernetes/test_operator.py", "tests/kubernetes/test_values.py")),
+    M("k8s: GPU pools without the accelerator taint", "anyscale_infra/kubernetes/node_pools.py",
+      "Taint(c.ACCELERATOR_TYPE_LABEL, c.ACCELERATOR_GPU), *taints]", "*taints]",
+      ("tests/kubernetes/test_node_pools.py",)),
+    M("k8s: the release planned without a cloud deployment id", "anyscale_infra/kubernetes/operator.py",
+      "self.release_planned = args.cloud_deployment_id is not None", "self.release_planned = True",
+      ("tests/kubernetes/test_operator.py",)),
 ]
 
 
