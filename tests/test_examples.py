@@ -117,6 +117,12 @@ EXPECTED = {
         "--provider-name projects/364490735216/locations/global/workloadIdentityPools/anyscale-access-pool/providers/anyscale-access",
         "--host-project-id acme-network-host",
     ),
+    "examples/k8s-existing-cluster": _command(
+        "anyscale cloud register --provider generic --compute-stack k8s --name preview --region default",
+        "--cloud-storage-bucket-name s3://anyscale-preview-bucket",
+        "--cloud-storage-bucket-endpoint https://storage.example.internal",
+        "--kubernetes-zones zone-a,zone-b",
+    ),
     ".": _command(
         "anyscale cloud register --provider aws --name preview --region us-west-2",
         "--vpc-id vpc-0d74682fff68bfd4f",
@@ -143,17 +149,30 @@ def previews():
     return {program: run_program(ROOT / program) for program in PROGRAMS}
 
 
+#: The Kubernetes examples (`--compute-stack k8s`) and their provider.
+K8S_PROGRAMS = {"examples/k8s-existing-cluster": "generic"}
+
+
 def _provider(program: str) -> str:
+    if program in K8S_PROGRAMS:
+        return K8S_PROGRAMS[program]
     return "gcp" if program.startswith("examples/gcp-") else "aws"
+
+
+def _expected_warnings(program: str) -> list[str]:
+    """A Kubernetes example's first step says the operator release waits for the id."""
+    from anyscale_infra.kubernetes.operator import NO_DEPLOYMENT_ID_WARNING
+
+    return [NO_DEPLOYMENT_ID_WARNING] if program in K8S_PROGRAMS else []
 
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_example_prints_the_exact_register_command(previews, program):
     result = previews[program]
     assert result.outputs["register_command"] == EXPECTED[program]
-    # AWS: it carries the External ID. GCP: nothing secret in it.
-    assert ("register_command" in result.secret_outputs) is (_provider(program) == "aws")
-    assert result.warnings == []
+    # AWS VM clouds: it carries the External ID. GCP and Kubernetes clouds: nothing secret in it.
+    assert ("register_command" in result.secret_outputs) is (_provider(program) == "aws" and program not in K8S_PROGRAMS)
+    assert result.warnings == _expected_warnings(program)
 
 
 @pytest.mark.parametrize("program", PROGRAMS)
@@ -161,7 +180,9 @@ def test_the_real_cli_accepts_each_example_command(previews, program):
     argv = shlex.split(previews[program].outputs["register_command"])
     params = register_cloud.make_context("register", argv[3:]).params
     assert params["provider"] == _provider(program)
-    if _provider(program) == "aws":
+    if program in K8S_PROGRAMS:
+        assert params["compute_stack"] == "K8S"
+    elif _provider(program) == "aws":
         assert params["external_id"].startswith(ORG + "-")
         assert "123456789012" not in previews[program].outputs["register_command"]
     else:
@@ -169,7 +190,7 @@ def test_the_real_cli_accepts_each_example_command(previews, program):
         assert params["provider_name"].startswith("projects/364490735216/")
 
 
-@pytest.mark.parametrize("program", [p for p in PROGRAMS if _provider(p) == "gcp"])
+@pytest.mark.parametrize("program", [p for p in PROGRAMS if _provider(p) == "gcp" and p not in K8S_PROGRAMS])
 def test_the_clis_own_gcp_rules_accept_each_gcp_example(previews, program):
     from anyscale.client.openapi_client.models import GCPConfig
     from anyscale.client.openapi_client.models.compute_stack import ComputeStack
@@ -183,7 +204,7 @@ def test_the_clis_own_gcp_rules_accept_each_gcp_example(previews, program):
     CloudController._validate_gcp_config(None, ComputeStack.VM, config)  # raises ClickException if not
 
 
-@pytest.mark.parametrize("program", PROGRAMS)
+@pytest.mark.parametrize("program", [p for p in PROGRAMS if _provider(p) != "generic"])
 def test_stateful_resources_are_protected(previews, program):
     stateful = {"aws:s3/bucket:Bucket", "aws:efs/fileSystem:FileSystem", "aws:memorydb/cluster:Cluster",
                 "gcp:storage/bucket:Bucket", "gcp:filestore/instance:Instance", "gcp:redis/instance:Instance"}
@@ -245,7 +266,7 @@ def test_existing_vpc_gcp_example_creates_no_network_and_puts_the_policy_in_the_
     assert result.one("gcp:filestore/instance:Instance").inputs["networks"][0]["connectMode"] == "PRIVATE_SERVICE_ACCESS"
 
 
-@pytest.mark.parametrize("program", [p for p in PROGRAMS if _provider(p) == "gcp"])
+@pytest.mark.parametrize("program", [p for p in PROGRAMS if _provider(p) == "gcp" and p not in K8S_PROGRAMS])
 def test_gcp_resource_file_reads_back_as_the_command(previews, program):
     import yaml
     from anyscale.client.openapi_client.models import CloudDeployment, GCPConfig
