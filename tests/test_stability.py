@@ -49,6 +49,11 @@ REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": ("workloadIdentityPoolId", "project"),
     "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": ("workloadIdentityPoolId", "workloadIdentityPoolProviderId", "project"),
     "gcp:compute/networkFirewallPolicy:NetworkFirewallPolicy": ("name", "project"),
+    # Kubernetes: a release or object renamed is uninstalled and reinstalled (the operator
+    # restarts, the gateway's load balancer and its address are recreated).
+    "kubernetes:helm.sh/v3:Release": ("name", "namespace", "chart"),
+    "kubernetes:core/v1:Namespace": ("metadata",),
+    "kubernetes:gateway.networking.k8s.io/v1:Gateway": ("metadata",),
 }
 STATEFUL = (
     "aws:s3/bucket:Bucket", "aws:efs/fileSystem:FileSystem", "aws:memorydb/cluster:Cluster", "aws:kms/key:Key",
