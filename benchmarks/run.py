@@ -30,7 +30,12 @@ Google Cloud
    AWS/Azure/Kubernetes SDK                                         goal: none
 8. peak memory of the 10-GCP-cloud preview (fresh interpreter; no goal)
 
-tests/test_import_isolation.py asserts the import isolation of 3 and 7 (and that the core
+Kubernetes
+9. `from anyscale_infra.kubernetes import AnyscaleOperator` vs `import pulumi_kubernetes`
+   (fresh interpreters)                                             goal <= 1.2x,
+   and the check that it loads no AWS/GCP/Azure SDK                 goal: none
+
+tests/test_import_isolation.py asserts the import isolation of 3, 7 and 9 (and that the core
 loads no provider SDK) on every test run; the timings are only here.
 
 Times are the fastest of --repeat runs after one warm-up run (in-process previews), or of
@@ -68,6 +73,9 @@ AWS_CONFIG = {"aws:region": "us-west-2"}
 GCP_FOREIGN_SDKS = ("pulumi_aws", "pulumi_azure_native", "pulumi_kubernetes", "pulumi_azure")
 GCP_COMPONENTS_IMPORT = "from anyscale_infra.gcp import AnyscaleGcpCloud"
 GCP_CONFIG = {"gcp:project": "acme-ml-prod", "gcp:region": "us-central1"}
+#: The operator is cloud-neutral: it loads pulumi_kubernetes and no cloud's SDK.
+K8S_FOREIGN_SDKS = ("pulumi_aws", "pulumi_gcp", "pulumi_azure_native", "pulumi_azure")
+K8S_COMPONENTS_IMPORT = "from anyscale_infra.kubernetes import AnyscaleOperator"
 
 Program = Callable[[], None]
 Config = dict[str, str]
@@ -294,6 +302,10 @@ def main() -> int:
     imports("import GCP components vs pulumi_gcp", GCP_COMPONENTS_IMPORT, "import pulumi_gcp", GCP_FOREIGN_SDKS,
             "  AWS/Azure/Kubernetes SDKs imported")
     memory("10-GCP-cloud preview peak memory", "gcp_clouds_program", GCP_CONFIG)
+
+    # --- Kubernetes -----------------------------------------------------------------------
+    imports("import the operator vs pulumi_kubernetes", K8S_COMPONENTS_IMPORT, "import pulumi_kubernetes",
+            K8S_FOREIGN_SDKS, "  AWS/GCP/Azure SDKs imported")
 
     if missed:
         print("missed: " + ", ".join(missed))
