@@ -1,5 +1,6 @@
 """Root stack: one Anyscale cloud on AWS (the default) or Google Cloud (``provider: gcp``),
-from `pulumi config` (see README, "Configuration").
+or the Anyscale operator on a Kubernetes cluster you run (``provider: generic``), from
+`pulumi config` (see README, "Root stack configuration").
 
 `pulumi up` creates it; `pulumi stack output register_command --show-secrets` prints the
 `anyscale cloud register` command (`resource_file`: the same as a resource file); then set
@@ -9,7 +10,7 @@ both: tags/labels every resource with the cloud id).
 
 import pulumi
 
-PROVIDERS = ("aws", "gcp")
+PROVIDERS = ("aws", "gcp", "generic")
 
 provider = pulumi.Config().get("provider") or "aws"
 if provider not in PROVIDERS:
@@ -21,7 +22,23 @@ if provider not in PROVIDERS:
 
 # A fixed logical name, not the cloud name: renaming the cloud in config must not change
 # URNs (that would replace the bucket and file system).
-if provider == "gcp":
+if provider == "generic":
+    import pulumi_kubernetes as k8s
+
+    from anyscale_infra.kubernetes import AnyscaleOperator
+    from anyscale_infra.kubernetes.config import generic_operator_args_from_config, generic_register_args_from_config
+
+    # Your cluster: the kubeconfig context to use (unset: the current context).
+    cluster = k8s.Provider("cluster", context=pulumi.Config().get("kubeContext"))
+    operator = AnyscaleOperator("anyscale", generic_operator_args_from_config(), opts=pulumi.ResourceOptions(provider=cluster))
+    register = generic_register_args_from_config()
+    pulumi.export("register_args", register.flags())
+    pulumi.export("register_command", register.command())
+    pulumi.export("resource_file", register.resource_file_yaml())
+    pulumi.export("operator_namespace", operator.namespace)
+    pulumi.export("helm_values", operator.helm_values)
+    cloud = None
+elif provider == "gcp":
     from anyscale_infra.gcp import AnyscaleGcpCloud
     from anyscale_infra.gcp.config import cloud_args_from_config as gcp_args
 
@@ -55,7 +72,8 @@ else:
         pulumi.export("deployer_policy", aws_cloud.deployer_policy)
     cloud = aws_cloud
 
-pulumi.export("register_args", cloud.register_args)
-pulumi.export("register_command", cloud.register_command)
-pulumi.export("resource_file", cloud.resource_file)
-pulumi.export("egress_allowlist", cloud.egress_allowlist)
+if cloud is not None:
+    pulumi.export("register_args", cloud.register_args)
+    pulumi.export("register_command", cloud.register_command)
+    pulumi.export("resource_file", cloud.resource_file)
+    pulumi.export("egress_allowlist", cloud.egress_allowlist)

@@ -76,6 +76,25 @@ AZURE_HEALTH_PROBE_PATH: Final = "/healthz"
 ALB_INGRESS_CLASS: Final = "alb"
 ALB_INGRESS_CONTROLLER: Final = "ingress.k8s.aws/alb"
 ALB_ANNOTATION_PREFIX: Final = "alb.ingress.kubernetes.io/"
+#: The other IngressClass controller that provisions an ALB: EKS Auto Mode's built-in one.
+EKS_AUTO_ALB_INGRESS_CONTROLLER: Final = "eks.amazonaws.com/alb"
+ALB_INGRESS_CONTROLLERS: Final = (ALB_INGRESS_CONTROLLER, EKS_AUTO_ALB_INGRESS_CONTROLLER)
+#: The AWS Load Balancer Controller's Gateway API controller for L7: a GatewayClass of it makes
+#: an ALB (its L4 one, ``gateway.k8s.aws/nlb``, makes an NLB).
+ALB_GATEWAY_CONTROLLER: Final = "gateway.k8s.aws/alb"
+#: ``aws-load-balancer-type`` values that make an NLB: the in-tree controller's ``nlb``, the AWS
+#: Load Balancer Controller's ``external`` and its deprecated ``nlb-ip``. Anything else makes a
+#: Classic ELB (or nothing).
+AWS_LB_TYPE_EXTERNAL: Final = "external"
+AWS_LB_TYPE_NLB_IP: Final = "nlb-ip"
+AWS_NLB_TYPES: Final = (AWS_LB_NLB, AWS_LB_TYPE_EXTERNAL, AWS_LB_TYPE_NLB_IP)
+#: The legacy annotation naming an Ingress's controller (GKE Ingress reads only it).
+INGRESS_CLASS_ANNOTATION: Final = "kubernetes.io/ingress.class"
+#: GKE Ingress classes that make an (external, internal) Application Load Balancer: L7.
+GKE_L7_INGRESS_CLASSES: Final = ("gce", "gce-internal")
+#: GKE's GatewayClasses for Application Load Balancers (``gke-l7-global-external-managed``,
+#: ``gke-l7-rilb``, ...); the ``gke-l4-*`` ones are passthrough (L4).
+GKE_L7_GATEWAY_CLASS_PREFIX: Final = "gke-l7-"
 
 # --- The node-pool contract (chart values.yaml: marketType and accelerator patches) -----------
 CAPACITY_TYPE_LABEL: Final = "node.anyscale.com/capacity-type"

@@ -115,6 +115,11 @@ class AnyscaleGatewayArgs(ArgsModel):
             raise ValueError(f"{value!r} is not one of {', '.join(c.CLOUD_PROVIDERS)}")
         return value
 
+    @field_validator("envoy_gateway_chart_version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        return kv.check_chart_version(value)
+
     @field_validator("namespace", "envoy_gateway_namespace", "gateway_name", "gateway_class_name")
     @classmethod
     def _names(cls, value: str) -> str:

@@ -127,6 +127,11 @@ class AnyscaleOperatorArgs(ArgsModel):
     def _url(cls, value: str) -> str:
         return kv.check_control_plane_url(value)
 
+    @field_validator("chart_version")
+    @classmethod
+    def _chart_version(cls, value: str) -> str:
+        return kv.check_chart_version(value)
+
     @model_validator(mode="after")
     def _whole(self) -> "AnyscaleOperatorArgs":
         provider = self.cloud_provider.value
@@ -179,6 +184,11 @@ class AnyscaleOperatorArgs(ArgsModel):
             notes.append(NGINX_LEGACY_WARNING)
         if self.cloud_deployment_id is None:
             notes.append(NO_DEPLOYMENT_ID_WARNING)
+        if self.chart_version != c.OPERATOR_CHART_VERSION:
+            notes.append(
+                f"operator: chart_version {self.chart_version} is not {c.OPERATOR_CHART_VERSION}, the version these values "
+                "are checked against; read the chart's MIGRATION_README for keys it renamed or dropped"
+            )
         return notes
 
     def gateway_args(self) -> AnyscaleGatewayArgs:

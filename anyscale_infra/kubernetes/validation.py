@@ -58,6 +58,16 @@ def check_control_plane_url(value: str) -> str:
     return value
 
 
+_CHART_VERSION = re.compile(r"^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
+
+
+def check_chart_version(value: str) -> str:
+    """A chart version is SemVer 2 (``1.8.0``, ``v1.9.1``): helm pins nothing else exactly."""
+    if not isinstance(value, str) or not _CHART_VERSION.match(value):
+        raise ValueError(f"{value!r} is not a chart version like 1.8.0 (SemVer)")
+    return value
+
+
 def check_azure_client_id(value: str, what: str = "client id") -> str:
     if not isinstance(value, str) or not _GUID.match(value):
         raise ValueError(f"{value!r} is not an Azure {what} (a GUID like 00000000-0000-0000-0000-000000000000)")

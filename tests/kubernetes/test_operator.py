@@ -223,3 +223,13 @@ def test_bad_input_names_the_field_before_any_resource(kwargs, field, phrase):
         AnyscaleOperatorArgs(**kwargs)
     assert field in info.value.fields, info.value
     assert phrase in str(info.value), info.value
+
+
+def test_another_chart_version_is_installed_and_the_user_told_what_was_checked():
+    result, warned = run(cloud_provider="gcp", iam_identity=EMAIL, cloud_deployment_id=DEPLOYMENT, chart_version="1.9.0")
+    (release,) = operator_release(result)
+    assert release.inputs["version"] == "1.9.0"
+    assert any("chart_version 1.9.0 is not 1.8.0" in w and "MIGRATION_README" in w for w in warned)
+    with pytest.raises(InvalidArgsError) as info:
+        AnyscaleOperatorArgs(cloud_provider="gcp", iam_identity=EMAIL, chart_version="latest")
+    assert info.value.fields == ["chart_version"]
