@@ -22,7 +22,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pydantic import field_validator
 
-from anyscale_infra._component import child, type_token
+from anyscale_infra._component import child, hand_on_depends_on, type_token
 from anyscale_infra.kubernetes import constants as c
 from anyscale_infra.kubernetes import validation as kv
 from anyscale_infra.kubernetes.load_balancer import (  # noqa: F401 - re-exported: the ingress choices live here for users
@@ -139,6 +139,8 @@ class AnyscaleGateway(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AnyscaleGatewayArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(type_token("AnyscaleGateway"), name, None, opts)
+        # Pulumi hands children the provider, not depends_on (e.g. a new cluster's node pools).
+        hand_on_depends_on(self, opts)
         annotations = load_balancer_annotations(args.cloud_provider, args.load_balancer, dns_label=args.azure_dns_label)
         depends: list[pulumi.Resource] = []
         if args.install_envoy_gateway:

@@ -21,7 +21,7 @@ import pulumi
 import pulumi_kubernetes as k8s
 from pydantic import field_validator, model_validator
 
-from anyscale_infra._component import child, emit_advisories, type_token
+from anyscale_infra._component import child, emit_advisories, hand_on_depends_on, type_token
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
 from anyscale_infra.kubernetes import constants as c
 from anyscale_infra.kubernetes import validation as kv
@@ -262,6 +262,8 @@ class AnyscaleOperator(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AnyscaleOperatorArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(type_token("AnyscaleOperator"), name, None, opts)
+        # Pulumi hands children the provider, not depends_on (e.g. a new cluster's node pools).
+        hand_on_depends_on(self, opts)
         emit_advisories(self, args.advisories())
         depends: list[pulumi.Resource] = []
         if args.create_namespace:

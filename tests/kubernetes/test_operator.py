@@ -233,3 +233,24 @@ def test_another_chart_version_is_installed_and_the_user_told_what_was_checked()
     with pytest.raises(InvalidArgsError) as info:
         AnyscaleOperatorArgs(cloud_provider="gcp", iam_identity=EMAIL, chart_version="latest")
     assert info.value.fields == ["chart_version"]
+
+
+def test_what_the_operator_depends_on_every_cluster_object_waits_for():
+    """A new cluster's node pools (given as the operator's depends_on) come before every
+    object the operator puts on the cluster: Pulumi hands children the provider, not depends_on."""
+
+    def program():
+        import pulumi_kubernetes as k8s
+
+        cluster = k8s.Provider("cluster", kubeconfig="preview")
+        pool = k8s.core.v1.ConfigMap("node-pools-ready", metadata={"name": "marker"}, opts=pulumi.ResourceOptions(provider=cluster))
+        AnyscaleOperator(
+            "anyscale", AnyscaleOperatorArgs(cloud_provider="gcp", iam_identity=EMAIL, cloud_deployment_id=DEPLOYMENT),
+            opts=pulumi.ResourceOptions(provider=cluster, depends_on=[pool]),
+        )
+
+    result = run_function(program)
+    marker = result.named("node-pools-ready").urn
+    placed = [r for r in result.resources if r.custom and r.type.startswith("kubernetes:") and r.name != "node-pools-ready"]
+    assert len(placed) == 6
+    assert all(marker in r.dependencies for r in placed), [r.name for r in placed if marker not in r.dependencies]
