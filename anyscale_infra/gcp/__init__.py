@@ -3,7 +3,10 @@
 One component per concern — APIs, network, firewall policy, Cloud Storage bucket,
 Filestore, Memorystore, identity (workload identity federation and service accounts) —
 plus :class:`AnyscaleGcpCloud` composing them all. The components import ``pulumi_gcp``,
-never an AWS, Azure or Kubernetes SDK.
+never an AWS or Azure SDK. The GKE cloud (:class:`AnyscaleGkeCloud`: the cluster
+:class:`AnyscaleGkeCluster`, the operator's identity :class:`AnyscaleGkeOperatorIdentity`)
+reuses these parts and adds the cloud-neutral ``anyscale_infra.kubernetes`` operator, the
+one place this package imports ``pulumi_kubernetes``.
 
 The pure modules of this package (``constants``, ``validation``, ``register``, the IAM and
 role builders) import no cloud SDK: the component classes below are loaded on first use
@@ -35,7 +38,19 @@ _EXPORTS = {
     "AnyscaleGcpCloud": "cloud",
     "AnyscaleGcpCloudArgs": "cloud",
     "GcpRegisterArgs": "register",
+    "GcpK8sRegisterArgs": "register",
     "NetworkingMode": "network",
+    # GKE (issue 12): the cluster, the operator's identity and the composite.
+    "AnyscaleGkeCluster": "gke",
+    "AnyscaleGkeClusterArgs": "gke",
+    "GkeNodePoolArgs": "gke",
+    "GkeSystemPoolArgs": "gke",
+    "GpuDriverVersion": "gke",
+    "ReleaseChannel": "gke",
+    "AnyscaleGkeOperatorIdentity": "operator_identity",
+    "AnyscaleGkeOperatorIdentityArgs": "operator_identity",
+    "AnyscaleGkeCloud": "gke_cloud",
+    "AnyscaleGkeCloudArgs": "gke_cloud",
 }
 
 __all__ = sorted(_EXPORTS)

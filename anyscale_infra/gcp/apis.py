@@ -7,7 +7,8 @@ compute (VMs, the VPC, firewall policies), file (Filestore), storage and storage
 (the project and its IAM policy), serviceusage (the verifier reads API states through it),
 iam, iamcredentials and sts (workload identity federation: Anyscale's control plane runs on
 AWS and exchanges its AWS credentials for a Google token, then impersonates the access
-service account). redis only when Memorystore is on.
+service account). redis only when Memorystore is on; container (Kubernetes Engine) only for
+a GKE cloud (``enable_gke``; GKE's Workload Identity uses sts and iamcredentials too).
 
 The verifier (``verify_gcp_project``) also checks ``deploymentmanager`` and ``config``
 (``GCP_REQUIRED_APIS`` in the CLI), which no Anyscale cluster uses — they serve
@@ -46,6 +47,7 @@ GOOGLE_API_SUFFIX: Final = ".googleapis.com"
 DEFAULT_MANAGE_APIS: Final = True
 DEFAULT_ENABLE_MEMORYSTORE: Final = False
 DEFAULT_ENABLE_VERIFIER_APIS: Final = True
+DEFAULT_ENABLE_GKE: Final = False
 
 # A service name is a DNS name: lowercase labels of letters, digits and hyphens, at least
 # two of them (``compute.googleapis.com``, ``my-api.endpoints.my-project.cloud.goog``).
@@ -62,10 +64,13 @@ def check_service_name(value: str) -> str:
 
 def required_apis(
     *, memorystore: bool = DEFAULT_ENABLE_MEMORYSTORE, verifier_apis: bool = DEFAULT_ENABLE_VERIFIER_APIS,
-    additional: tuple[str, ...] | list[str] = (),
+    additional: tuple[str, ...] | list[str] = (), gke: bool = DEFAULT_ENABLE_GKE,
 ) -> list[str]:
     """The APIs a cloud needs, sorted and without duplicates (pure)."""
     apis = set(c.REQUIRED_APIS) | set(additional)
+    if gke:
+        # GKE clusters and node pools (AnyscaleGkeCloud).
+        apis.add(c.CONTAINER_API)
     if verifier_apis:
         apis |= set(VERIFIER_ONLY_APIS)
     if memorystore:
@@ -92,6 +97,10 @@ class AnyscaleGcpApisArgs(ArgsModel):
     enable_memorystore: bool = DEFAULT_ENABLE_MEMORYSTORE
     """Also enable Memorystore for Redis (``redis.googleapis.com``), for head-node fault
     tolerance. Optional; defaults to False. The verifier checks it when Memorystore is given."""
+    enable_gke: bool = DEFAULT_ENABLE_GKE
+    """Also enable Kubernetes Engine (``container.googleapis.com``) for a GKE cluster.
+    Optional; defaults to False; :class:`~anyscale_infra.gcp.gke_cloud.AnyscaleGkeCloud`
+    sets it (issue 12)."""
     enable_verifier_apis: bool = DEFAULT_ENABLE_VERIFIER_APIS
     """Also enable ``deploymentmanager`` and ``config``, which only the verifier checks (it
     prompts to enable them, and fails without ``--yes``). Optional; defaults to True; set
@@ -132,6 +141,7 @@ class AnyscaleGcpApisArgs(ArgsModel):
             memorystore=self.enable_memorystore,
             verifier_apis=self.enable_verifier_apis,
             additional=self.additional_apis,
+            gke=self.enable_gke,
         )
 
 

@@ -113,3 +113,30 @@ MEMORYSTORE_MAXMEMORY_POLICY: Final = "allkeys-lru"
 
 # --- Defaults -------------------------------------------------------------------------------
 DEFAULT_REGION: Final = "us-central1"
+
+# --- GKE (issue 12: the Kubernetes compute stack) --------------------------------------------
+#: Kubernetes Engine: GKE clusters and node pools (only when a GKE cloud is built).
+CONTAINER_API: Final = "container.googleapis.com"
+#: The workload identity pool every GKE cluster of a project shares: ``<project>.svc.id.goog``
+#: (https://cloud.google.com/kubernetes-engine/docs/how-to/workload-identity).
+WORKLOAD_POOL_SUFFIX: Final = ".svc.id.goog"
+#: What a pool's metadata server must be for pods to get their Kubernetes service account's
+#: Google identity (``GCE_METADATA`` would hand every pod the node's account).
+GKE_METADATA_MODE: Final = "GKE_METADATA"
+#: The GKE node service account's roles: Google's least-privilege set for nodes
+#: (https://cloud.google.com/kubernetes-engine/docs/how-to/hardening-your-cluster#use_least_privilege_sa),
+#: plus Artifact Registry reads (images). NOT the operator's bucket roles: pods get their
+#: own identity through Workload Identity, never the node's.
+GKE_NODE_ROLES: Final = (
+    "roles/artifactregistry.reader",
+    "roles/logging.logWriter",
+    "roles/monitoring.metricWriter",
+    "roles/monitoring.viewer",
+    "roles/stackdriver.resourceMetadata.writer",
+)
+#: The OAuth scope GKE nodes get: access is then governed by IAM alone (Google's advice).
+CLOUD_PLATFORM_SCOPE: Final = "https://www.googleapis.com/auth/cloud-platform"
+#: Kubernetes taint effects in the GKE API's spelling.
+GKE_TAINT_EFFECTS: Final = {"NoSchedule": "NO_SCHEDULE", "PreferNoSchedule": "PREFER_NO_SCHEDULE", "NoExecute": "NO_EXECUTE"}
+#: GKE node pool and cluster names: at most 40 characters (RFC 1035).
+GKE_NAME_MAX_LENGTH: Final = 40

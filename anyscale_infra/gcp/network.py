@@ -24,7 +24,7 @@ from typing import Any, Final, Optional
 
 import pulumi
 import pulumi_gcp as gcp
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
 from anyscale_infra.gcp import _component as w
@@ -62,7 +62,7 @@ FLOW_LOG_METADATA: Final = "INCLUDE_ALL_METADATA"
 VPC_DESCRIPTION: Final = "Anyscale cloud VPC"
 
 #: Settings of a new VPC only (an error with ``existing_vpc_name``).
-_NEW_VPC_FIELDS = ("vpc_name", "subnet_name", "subnet_cidr", "enable_cloud_nat", "enable_flow_logs")
+_NEW_VPC_FIELDS = ("vpc_name", "subnet_name", "subnet_cidr", "enable_cloud_nat", "enable_flow_logs", "secondary_ranges")
 #: Settings of an existing VPC only (an error without ``existing_vpc_name``).
 _EXISTING_VPC_FIELDS = ("existing_subnet_name", "existing_subnet_cidr", "existing_proxy_only_subnet_cidr", "host_project_id")
 
@@ -143,6 +143,11 @@ class AnyscaleGcpNetworkArgs(ArgsModel):
     enable_flow_logs: bool = DEFAULT_ENABLE_FLOW_LOGS
     """New VPC: VPC flow logs on the cloud subnet (5 s, 50 % sampling, all metadata).
     Optional; defaults to False (they are billed by volume, and Ray clusters are chatty)."""
+    secondary_ranges: dict[str, str] = Field(default_factory=dict)
+    """New VPC: secondary ranges of the cloud subnet, range name -> CIDR (a GKE cluster's pods
+    and services ranges, issue 12). Optional; defaults to none (the subnet is unchanged).
+    Each inside RFC 1918 (or another range Google documents), none overlapping the subnet,
+    the proxy-only subnet or each other."""
     existing_vpc_name: Optional[str] = None
     """Use this existing VPC instead of creating one (``--vpc-name``). Optional; needs
     ``existing_subnet_name``."""
@@ -211,6 +216,7 @@ class AnyscaleGcpNetworkArgs(ArgsModel):
                 checked[field] = check(value, self.allow_public_ranges)
             except ValueError as exc:
                 problems.append(FieldProblem(field, str(exc)))
+        problems += self._secondary_range_problems(checked)
         # The cloud subnet and the proxy-only subnet are in one VPC: they must not overlap.
         cloud = "existing_subnet_cidr" if self.existing_vpc_name is not None else "subnet_cidr"
         proxy = "existing_proxy_only_subnet_cidr" if self.existing_proxy_only_subnet_cidr is not None else "proxy_only_subnet_cidr"
@@ -230,6 +236,38 @@ class AnyscaleGcpNetworkArgs(ArgsModel):
             return problems
         if len(pair) == 2:
             problems += [FieldProblem(proxy, p) for p in v.subnet_problems(None, pair)]
+        return problems
+
+    def _secondary_range_problems(self, checked: dict[str, str]) -> list[FieldProblem]:
+        """Secondary ranges: valid names and ranges, clear of the subnet, the proxy-only
+        subnet and each other (Google rejects overlaps within a VPC)."""
+        problems: list[FieldProblem] = []
+        ranges: list[tuple[str, str]] = []
+        for range_name, cidr in sorted(self.secondary_ranges.items()):
+            field = f"secondary_ranges.{range_name}"
+            try:
+                v.check_resource_name(range_name, "secondary range name")
+                network = v.check_cidr(cidr)
+                if not self.allow_public_ranges and not any(network.subnet_of(r) for r in v.VALID_PRIVATE_RANGES):
+                    raise ValueError(
+                        f"{cidr} is not inside RFC 1918 or another range Google Cloud documents for subnets; a "
+                        "privately used public range needs allow_public_ranges=True"
+                    )
+                ranges.append((f"secondary range {range_name}", str(network)))
+            except ValueError as exc:
+                problems.append(FieldProblem(field, str(exc)))
+        if not ranges:
+            return problems
+        others = [("subnet_cidr", checked["subnet_cidr"])] if "subnet_cidr" in checked else []
+        if self.creates_proxy_only_subnet():
+            # The range given (when valid), else the default one.
+            proxy = checked.get("proxy_only_subnet_cidr") or (
+                DEFAULT_PROXY_ONLY_SUBNET_CIDR if self.proxy_only_subnet_cidr is None else None
+            )
+            if proxy is not None:
+                others.append(("proxy-only subnet", proxy))
+        for problem in v.subnet_problems(None, [*others, *ranges]):
+            problems.append(FieldProblem("secondary_ranges", problem))
         return problems
 
     def _existing_problems(self) -> list[FieldProblem]:
@@ -349,6 +387,8 @@ class AnyscaleGcpNetwork(pulumi.ComponentResource):
     firewall policy must be created there."""
     private_network: bool
     """True in private networking: register with ``--private-network``."""
+    secondary_ranges: dict[str, str]
+    """The new subnet's secondary ranges, range name -> CIDR (plain; empty unless asked)."""
     has_proxy_only_subnet: bool
     """True when ``proxy_only_subnet_cidr`` is known before deployment (created here, or an
     existing one given): the firewall admits it to the Services port only then."""
@@ -358,6 +398,7 @@ class AnyscaleGcpNetwork(pulumi.ComponentResource):
         # Children do not inherit the component's depends_on (e.g. the APIs): hand it on.
         self._depends_on = opts.depends_on if opts is not None else None
         self.private_network = args.private
+        self.secondary_ranges = dict(args.secondary_ranges)
         proxy_cidr = args.effective_proxy_only_subnet_cidr()
         self.has_proxy_only_subnet = proxy_cidr is not None
         self.host_project_id = pulumi.Output.from_input(args.host_project_id)
@@ -440,6 +481,11 @@ class AnyscaleGcpNetwork(pulumi.ComponentResource):
             # Clusters reach Google APIs (Cloud Storage, Artifact Registry) without public IPs.
             private_ip_google_access=True,
             log_config=log_config,
+            # Only when asked (a GKE cluster's pods and services): an unchanged subnet otherwise.
+            secondary_ip_ranges=[
+                {"range_name": range_name, "ip_cidr_range": cidr} for range_name, cidr in sorted(args.secondary_ranges.items())
+            ]
+            or None,
             description="Anyscale cloud: cluster subnet",
             opts=self._child(),
         )

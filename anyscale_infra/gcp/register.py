@@ -1,4 +1,5 @@
-"""`anyscale cloud register --provider gcp` arguments, as plain values.
+"""`anyscale cloud register --provider gcp` arguments, as plain values: the VM compute stack
+(:class:`GcpRegisterArgs`) and the Kubernetes one, GKE (:class:`GcpK8sRegisterArgs`).
 
 No Pulumi in the model: it can be built from any source (stack outputs, a script, a test)
 and turned into argv, a shell-safe command, the structured flag dict our components export,
@@ -10,13 +11,15 @@ the CLI's (``anyscale/commands/cloud_commands.py::register_cloud`` and
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
 
 from pydantic import field_validator, model_validator
 
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
 from anyscale_infra.gcp import constants as c
 from anyscale_infra.gcp import validation as v
+from anyscale_infra.kubernetes.register import KubernetesRegisterArgs
+from anyscale_infra.kubernetes.validation import check_operator_identity
 from anyscale_infra.register import FlagValue, RegisterArgs
 
 #: The CLI's own pattern for --provider-name (_validate_gcp_config): the project NUMBER.
@@ -227,6 +230,164 @@ class GcpRegisterArgs(RegisterArgs):
             region=self.region,
             private_network=self.private_network,
             bucket_name=self.cloud_storage_bucket_name,
+            file_storage=file_storage,
+            config_key="gcp_config",
+            config=gcp_config,
+        )
+
+
+class GcpK8sRegisterArgs(KubernetesRegisterArgs):
+    """`anyscale cloud register --provider gcp --compute-stack k8s`: a GKE cloud.
+
+    What the CLI requires for it (``register_cloud``): the bucket, ``--kubernetes-zones`` and
+    ``--anyscale-operator-iam-identity`` (the Google service account the operator's
+    Kubernetes service account impersonates). With Filestore, ``register_gcp_cloud`` also
+    needs ``--vpc-name`` (it looks the instance's mount IP up in that VPC) and the project.
+    """
+
+    PROVIDER: ClassVar[str] = "gcp"
+
+    region: str
+    """Region of the cluster (``--region``), e.g. ``us-central1``. Required."""
+    project_id: str
+    """The project (``--project-id``): its ID, never its number; the Filestore and Memorystore
+    names are composed with it. Required."""
+    cloud_storage_bucket_name: str
+    """Cloud Storage bucket, with or without ``gs://`` (``--cloud-storage-bucket-name``); the
+    CLI requires it on Kubernetes. Required."""
+    vpc_name: Optional[str] = None
+    """The cluster's VPC (``--vpc-name``). Optional; required with Filestore."""
+    filestore_instance_id: Optional[str] = None
+    """Filestore instance id, the short name (``--filestore-instance-id``, which the CLI takes
+    as ``--file-storage-id`` and composes into ``projects/<project>/locations/<location>/
+    instances/<id>``). Optional; with ``filestore_location``."""
+    filestore_location: Optional[str] = None
+    """Filestore zone or region, in the cloud's region (``--filestore-location``)."""
+    memorystore_instance_name: Optional[str] = None
+    """Memorystore for Redis, ``projects/<p>/locations/<region>/instances/<name>``
+    (``--memorystore-instance-name``). Optional: head-node fault tolerance."""
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        return v.check_region(value)
+
+    @field_validator("project_id")
+    @classmethod
+    def _project(cls, value: str) -> str:
+        return v.check_project_id(value)
+
+    @field_validator("cloud_storage_bucket_name")
+    @classmethod
+    def _bucket(cls, value: str) -> str:
+        return GcpRegisterArgs._bucket(value)
+
+    @field_validator("vpc_name")
+    @classmethod
+    def _vpc(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else v.check_resource_name(value, "VPC name")
+
+    @field_validator("filestore_instance_id")
+    @classmethod
+    def _filestore(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else v.check_resource_name(value, "Filestore instance id")
+
+    @field_validator("filestore_location")
+    @classmethod
+    def _filestore_location(cls, value: Optional[str]) -> Optional[str]:
+        return GcpRegisterArgs._filestore_location(value)
+
+    @field_validator("memorystore_instance_name")
+    @classmethod
+    def _memorystore(cls, value: Optional[str]) -> Optional[str]:
+        return GcpRegisterArgs._memorystore(value)
+
+    @field_validator("anyscale_operator_iam_identity")
+    @classmethod
+    def _identity(cls, value: Optional[str]) -> Optional[str]:
+        if value is None:
+            raise ValueError("is required on GKE: the Google service account the operator impersonates")
+        return check_operator_identity("gcp", value)
+
+    def _file_storage_choices(self) -> tuple[str, ...]:
+        # Filestore is NFS: one shared storage, as the base's PVC and CSI driver.
+        return ("filestore_instance_id", "persistent_volume_claim", "csi_ephemeral_volume_driver")
+
+    @model_validator(mode="after")
+    def _gcp_rules(self) -> "GcpK8sRegisterArgs":
+        problems: list[FieldProblem] = []
+        if not self.kubernetes_zones:
+            problems.append(FieldProblem("kubernetes_zones", "is required on GKE (--kubernetes-zones): the zones pods run in"))
+        for zone in self.kubernetes_zones:
+            try:
+                v.check_zone(zone, self.region)
+            except ValueError as exc:
+                problems.append(FieldProblem("kubernetes_zones", str(exc)))
+        if (self.filestore_instance_id is None) != (self.filestore_location is None):
+            missing = "filestore_location" if self.filestore_location is None else "filestore_instance_id"
+            problems.append(FieldProblem(missing, "is required with the other Filestore field (the CLI needs both)"))
+        if self.filestore_location is not None and v.region_of_location(self.filestore_location) != self.region:
+            problems.append(
+                FieldProblem("filestore_location", f"{self.filestore_location} is not in the cloud's region {self.region}")
+            )
+        if self.filestore_instance_id is not None and self.vpc_name is None:
+            # register_gcp_cloud: "Please provide the name of the VPC that your Kubernetes
+            # cluster is running inside of." (it finds the mount IP in that VPC).
+            problems.append(FieldProblem("vpc_name", "is required with Filestore on Kubernetes (the CLI finds its mount IP in the VPC)"))
+        if self.memorystore_instance_name is not None:
+            region = MEMORYSTORE_NAME.match(self.memorystore_instance_name).group("region")  # type: ignore[union-attr]
+            if region != self.region:
+                problems.append(
+                    FieldProblem("memorystore_instance_name", f"is in {region}, not in the cloud's region {self.region}")
+                )
+        if problems:
+            raise InvalidArgsError(type(self).__name__, problems)
+        return self
+
+    def flags(self) -> dict[str, FlagValue]:
+        """Head flags, then GCP's, then the Kubernetes ones (the anchor's order)."""
+        flags = self._head_flags()
+        flags["--region"] = self.region
+        flags["--project-id"] = self.project_id
+        if self.vpc_name:
+            flags["--vpc-name"] = self.vpc_name
+        flags["--cloud-storage-bucket-name"] = self.cloud_storage_bucket_name
+        if self.filestore_instance_id and self.filestore_location:
+            # The CLI reads --filestore-instance-id as --file-storage-id (the anchor's
+            # spelling) for gcp on both stacks; we print the GCP name, as the VM model does.
+            flags["--filestore-instance-id"] = self.filestore_instance_id
+            flags["--filestore-location"] = self.filestore_location
+        if self.memorystore_instance_name:
+            flags["--memorystore-instance-name"] = self.memorystore_instance_name
+        flags.update(self._k8s_flags())
+        return flags
+
+    def resource_file(self) -> dict[str, Any]:
+        """The ``CloudDeployment`` the CLI builds from these flags for gcp + K8S
+        (``register_cloud``): the Filestore id in its full form, every ``gcp_config`` field
+        the CLI sets (the VM-only ones None, the lists empty), and ``kubernetes_config``."""
+        file_storage = self._k8s_file_storage(
+            file_storage_id=(
+                f"projects/{self.project_id}/locations/{self.filestore_location}/instances/{self.filestore_instance_id}"
+                if self.filestore_instance_id
+                else None
+            )
+        )
+        gcp_config: dict[str, Any] = {
+            "project_id": self.project_id,
+            "host_project_id": None,
+            "provider_name": None,
+            "vpc_name": self.vpc_name,
+            "subnet_names": [],
+            "firewall_policy_names": [],
+            "anyscale_service_account_email": None,
+            "cluster_service_account_email": None,
+            "memorystore_instance_name": self.memorystore_instance_name,
+        }
+        return self._k8s_deployment(
+            provider="GCP",
+            region=self.region,
+            object_storage={"bucket_name": self.cloud_storage_bucket_name},
             file_storage=file_storage,
             config_key="gcp_config",
             config=gcp_config,

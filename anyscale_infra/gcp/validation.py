@@ -199,3 +199,23 @@ def check_proxy_only_cidr(value: str, allow_public_ranges: bool = False) -> str:
     if not allow_public_ranges and not any(network.subnet_of(r) for r in VALID_PRIVATE_RANGES):
         raise ValueError(f"{value} is not inside RFC 1918 or another range Google Cloud documents for subnets")
     return str(network)
+
+
+def check_zones(zones: list[str], region: str | None = None) -> list[str]:
+    """A non-empty list of distinct zones, each in ``region`` when it is given (GKE node
+    locations, ``--kubernetes-zones``)."""
+    if not zones:
+        raise ValueError("needs at least one zone")
+    for zone in zones:
+        check_zone(zone, region)
+    if dups := duplicates(zones):
+        raise ValueError(f"lists {', '.join(dups)} more than once")
+    return zones
+
+
+def check_gke_name(value: str, what: str = "GKE name") -> str:
+    """A GKE cluster or node pool name: RFC 1035, at most 40 characters."""
+    check_resource_name(value, what)
+    if len(value) > c.GKE_NAME_MAX_LENGTH:
+        raise ValueError(f"{what} {value!r} is {len(value)} characters; GKE allows at most {c.GKE_NAME_MAX_LENGTH}")
+    return value

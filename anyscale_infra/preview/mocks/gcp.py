@@ -38,8 +38,14 @@ _AUTONAMED = frozenset(
         "gcp:redis/instance:Instance",
         "gcp:kms/keyRing:KeyRing",
         "gcp:kms/cryptoKey:CryptoKey",
+        "gcp:compute/address:Address",
+        "gcp:container/cluster:Cluster",
+        "gcp:container/nodePool:NodePool",
     }
 )
+CONTAINER = "https://container.googleapis.com/v1"
+#: The GKE version the preview reports (a REGULAR-channel version; a real cluster reports its own).
+PREVIEW_GKE_VERSION = "1.33.5-gke.1308000"
 
 
 def project_number(project: str) -> str:
@@ -59,6 +65,8 @@ class GcpShapes(ProviderShapes):
         self.default_zone = config.get("gcp:zone") or f"{self.default_region}-a"
         # Explicit `gcp.Provider`s by URN: their project and region.
         self.provider_settings: dict[str, dict[str, str]] = {}
+        # Subnet id / self link -> range, so an INTERNAL address gets an IP inside its subnet.
+        self.subnet_ranges: dict[str, str] = {}
         self._invokes: dict[str, Callable[[dict[str, Any], Optional[str]], dict[str, Any]]] = {
             "gcp:organizations/getProject:getProject": self._project,
             "gcp:organizations/getClientConfig:getClientConfig": self._client_config,
@@ -66,6 +74,7 @@ class GcpShapes(ProviderShapes):
             "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": self._gcs_service_account,
             "gcp:compute/getNetwork:getNetwork": self._network,
             "gcp:compute/getSubnetwork:getSubnetwork": self._subnetwork,
+            "gcp:container/getCluster:getCluster": self._get_cluster,
         }
 
     # -- settings ---------------------------------------------------------------------------
@@ -119,6 +128,8 @@ class GcpShapes(ProviderShapes):
         except (ValueError, StopIteration):
             pass
         state.update(selfLink=self._selflink(path), gatewayAddress=gateway, fingerprint=digest(urn)[:12])
+        if isinstance(state.get("ipCidrRange"), str):
+            self.subnet_ranges[path] = self.subnet_ranges[state["selfLink"]] = state["ipCidrRange"]
         return self.made(path), state
 
     def _router_compute(self, urn: str, state: dict, project: str, provider: Optional[str]) -> tuple[str, dict]:
@@ -269,6 +280,77 @@ class GcpShapes(ProviderShapes):
         state["etag"] = self.made("BwY" + digest(urn)[:9])
         return f"{state.get('cryptoKeyId')}/{state.get('role')}/{state.get('member')}", state
 
+    def _address_compute(self, urn: str, state: dict, project: str, provider: Optional[str]) -> tuple[str, dict]:
+        """A regional static IP: an EXTERNAL one from Google's public pool (the preview makes one
+        up), an INTERNAL one inside its subnet."""
+        region = self.region_of(state, provider)
+        path = f"projects/{project}/regions/{region}/addresses/{state['name']}"
+        h = digest(urn, "address")
+        state.setdefault("project", project)
+        state.setdefault("region", region)
+        state.setdefault("addressType", "EXTERNAL")
+        if not state.get("address"):
+            if state["addressType"] == "INTERNAL":
+                state["address"] = self.made(self._internal_ip(str(state.get("subnetwork") or ""), h))
+            else:
+                state["address"] = self.made(f"34.{int(h[:2], 16)}.{int(h[2:4], 16)}.{1 + int(h[4:6], 16) % 254}")
+        if state["addressType"] == "EXTERNAL":
+            state.setdefault("networkTier", "PREMIUM")
+        state.update(selfLink=self._selflink(path), users=[], labelFingerprint=h[:12], creationTimestamp="2026-01-01T00:00:00.000-08:00")
+        return self.made(path), state
+
+    def _internal_ip(self, subnetwork: str, h: str) -> str:
+        cidr = self.subnet_ranges.get(subnetwork) or self.subnet_ranges.get(subnetwork.removeprefix(f"{COMPUTE}/"))
+        try:
+            network = ipaddress.ip_network(cidr or "")
+        except ValueError:
+            return f"10.{int(h[:2], 16)}.{int(h[2:4], 16)}.{10 + int(h[4:6], 16) % 240}"
+        # Past the addresses Google keeps (network, gateway, the two last), as Google assigns.
+        return str(network[10 + int(h[:6], 16) % max(1, network.num_addresses - 14)])
+
+    def _cluster_container(self, urn: str, state: dict, project: str, provider: Optional[str]) -> tuple[str, dict]:
+        """A GKE cluster: its endpoint, CA certificate, self link, node locations, version."""
+        location = str(state.get("location") or self._setting(provider, "region", self.default_region))
+        path = f"projects/{project}/locations/{location}/clusters/{state['name']}"
+        h = digest(urn, "endpoint")
+        state.setdefault("project", project)
+        state["location"] = location
+        if not state.get("nodeLocations"):
+            state["nodeLocations"] = [location] if _is_zone(location) else [f"{location}-{x}" for x in "abc"]
+        state.update(
+            endpoint=self.made(f"34.{int(h[:2], 16)}.{int(h[2:4], 16)}.{1 + int(h[4:6], 16) % 254}"),
+            masterAuth={
+                "clusterCaCertificate": self.made(preview_ca_certificate(urn)),
+                "clientCertificate": "",
+                "clientKey": "",
+                "clientCertificateConfig": {"issueClientCertificate": False},
+            },
+            selfLink=f"{CONTAINER}/{path}",
+            masterVersion=PREVIEW_GKE_VERSION,
+            nodeVersion=PREVIEW_GKE_VERSION,
+            servicesIpv4Cidr=(state.get("ipAllocationPolicy") or {}).get("servicesIpv4CidrBlock") or "34.118.224.0/20",
+            labelFingerprint=h[8:16],
+        )
+        private = state.get("privateClusterConfig")
+        if isinstance(private, dict) and private.get("enablePrivateNodes"):
+            state["privateClusterConfig"] = {**private, "privateEndpoint": f"172.16.0.{2 + int(h[6:8], 16) % 12}", "publicEndpoint": state["endpoint"]}
+        return self.made(path), state
+
+    def _nodepool_container(self, urn: str, state: dict, project: str, provider: Optional[str]) -> tuple[str, dict]:
+        location = str(state.get("location") or self._setting(provider, "region", self.default_region))
+        cluster = str(state.get("cluster", "")).rsplit("/", 1)[-1]
+        path = f"projects/{project}/locations/{location}/clusters/{cluster}/nodePools/{state['name']}"
+        zones = state.get("nodeLocations") or ([location] if _is_zone(location) else [f"{location}-{x}" for x in "abc"])
+        groups = [
+            f"https://www.googleapis.com/compute/v1/projects/{project}/zones/{zone}/instanceGroupManagers/"
+            f"gke-{cluster[:15]}-{state['name'][:15]}-{digest(urn, zone)[:8]}-grp"
+            for zone in zones
+        ]
+        state.setdefault("project", project)
+        state["location"] = location
+        state.update(version=PREVIEW_GKE_VERSION, instanceGroupUrls=groups, managedInstanceGroupUrls=groups)
+        return self.made(path), state
+
     # -- data sources ----------------------------------------------------------------------------
     def call(self, token: str, args: dict[str, Any], provider: Optional[str]) -> Optional[dict[str, Any]]:
         answer = self._invokes.get(token)
@@ -325,3 +407,48 @@ class GcpShapes(ProviderShapes):
             "and checks the two agree"
         )
         return {"id": path, "name": args.get("name"), "project": project, "region": region, "selfLink": f"{COMPUTE}/{path}"}
+
+
+    def _get_cluster(self, args: dict[str, Any], provider: Optional[str]) -> dict[str, Any]:
+        """An existing GKE cluster, as the preview imagines it: Workload Identity on (a real
+        lookup says whether it is), nodes in the region's a, b, c zones (or its zone)."""
+        project = args.get("project") or self._setting(provider, "project", self.default_project)
+        location = args.get("location") or self._setting(provider, "region", self.default_region)
+        name = args.get("name")
+        path = f"projects/{project}/locations/{location}/clusters/{name}"
+        h = digest(path, "endpoint")
+        self.notes.append(
+            f"existing GKE cluster {name}: offline, its endpoint, zones and Workload Identity pool are the "
+            "preview's assumptions (Workload Identity on) and its VPC is not looked up; `pulumi up` reads them "
+            "from Google and checks them"
+        )
+        return {
+            "id": path,
+            "name": name,
+            "location": location,
+            "project": project,
+            "endpoint": self.made(f"34.{int(h[:2], 16)}.{int(h[2:4], 16)}.{1 + int(h[4:6], 16) % 254}"),
+            "masterAuths": [{"clusterCaCertificate": self.made(preview_ca_certificate(path))}],
+            "nodeLocations": [location] if _is_zone(str(location)) else [f"{location}-{x}" for x in "abc"],
+            "workloadIdentityConfigs": [{"workloadPool": f"{project}.svc.id.goog"}],
+            "selfLink": f"{CONTAINER}/{path}",
+            # Its network is Google's to say: offline there is none to give (as an existing
+            # subnet's range), so the checks that compare it with the program's VPC wait for `pulumi up`.
+            "masterVersion": PREVIEW_GKE_VERSION,
+        }
+
+
+def _is_zone(location: str) -> bool:
+    """``us-central1-a`` is a zone; ``us-central1`` a region."""
+    head, _, tail = location.rpartition("-")
+    return bool(head) and len(tail) == 1 and tail.isalpha() and head[-1:].isdigit()
+
+
+def preview_ca_certificate(seed: str) -> str:
+    """A base64 PEM-shaped stand-in for a cluster CA certificate (what ``masterAuth.
+    clusterCaCertificate`` holds): stable per cluster, obviously not a real certificate."""
+    import base64
+
+    body = base64.b64encode(("anyscale-infra preview CA " + digest(seed, "ca")).encode()).decode()
+    pem = f"-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n"
+    return base64.b64encode(pem.encode()).decode()
