@@ -1,8 +1,11 @@
 """Pulumi components for an Anyscale cloud on AWS (install ``anyscale-infra[aws]``).
 
-One component per concern, plus :class:`AnyscaleAwsCloud` composing them all. The
-components import ``pulumi_aws`` (and ``pulumi_random`` for a generated external ID),
-never a GCP, Azure or Kubernetes SDK.
+One component per concern, plus :class:`AnyscaleAwsCloud` composing them all (the VM
+compute stack). The components import ``pulumi_aws`` (and ``pulumi_random`` for a generated
+external ID), never a GCP, Azure or Kubernetes SDK; the exception is the EKS composite
+:class:`AnyscaleEksCloud` (``anyscale-infra[aws,kubernetes]``), which installs the Anyscale
+operator with ``pulumi_kubernetes``. :class:`AnyscaleEksCluster` and
+:class:`AnyscaleEksOperatorIdentity` need ``pulumi_aws`` only.
 
 The pure modules of this package — ``constants``, ``validation``, ``register``
 (``AwsRegisterArgs``), ``policies`` (IAM documents), ``iam_evaluator``, ``deployer_policy``,
@@ -38,6 +41,17 @@ _EXPORTS = {
     "AnyscaleSecurityGroup": "security_group",
     "AnyscaleSecurityGroupArgs": "security_group",
     "AwsRegisterArgs": "register",
+    "AwsK8sRegisterArgs": "register",
+    "AnyscaleEksCluster": "eks",
+    "AnyscaleEksClusterArgs": "eks",
+    "EksGpuNodeGroupArgs": "eks",
+    "EksSystemNodeGroupArgs": "eks",
+    "EksWorkloadNodeGroupArgs": "eks",
+    "AnyscaleEksOperatorIdentity": "operator_identity",
+    "AnyscaleEksOperatorIdentityArgs": "operator_identity",
+    "OperatorTrust": "operator_identity",
+    "AnyscaleEksCloud": "eks_cloud",
+    "AnyscaleEksCloudArgs": "eks_cloud",
 }
 
 __all__ = sorted(_EXPORTS)
@@ -69,5 +83,18 @@ if TYPE_CHECKING:  # static type checkers and IDEs see the real names
         NatStrategy,
         NetworkingMode,
     )
-    from anyscale_infra.aws.register import AwsRegisterArgs
+    from anyscale_infra.aws.eks import (
+        AnyscaleEksCluster,
+        AnyscaleEksClusterArgs,
+        EksGpuNodeGroupArgs,
+        EksSystemNodeGroupArgs,
+        EksWorkloadNodeGroupArgs,
+    )
+    from anyscale_infra.aws.eks_cloud import AnyscaleEksCloud, AnyscaleEksCloudArgs
+    from anyscale_infra.aws.operator_identity import (
+        AnyscaleEksOperatorIdentity,
+        AnyscaleEksOperatorIdentityArgs,
+        OperatorTrust,
+    )
+    from anyscale_infra.aws.register import AwsK8sRegisterArgs, AwsRegisterArgs
     from anyscale_infra.aws.security_group import AnyscaleSecurityGroup, AnyscaleSecurityGroupArgs

@@ -74,3 +74,72 @@ MIN_MEMORYDB_REPLICAS_PER_SHARD: Final = 1
 # --- Values `anyscale cloud register` rejects as documentation placeholders -------------
 PLACEHOLDER_AWS_ACCOUNT_ID: Final = "123456789012"
 PLACEHOLDER_BUCKET_NAMES: Final = frozenset({"s3://my-bucket", "my-bucket"})
+
+# --- EKS (Kubernetes compute stack; issue 12) ------------------------------------------------
+# "anchor" is anyscale/terraform-kubernetes-anyscale-foundation-modules (examples/aws/eks-*);
+# "CLI" is the anyscale package (commands/setup_k8s.py, commands/cloud_commands.py).
+#: Kubernetes version of a new cluster (the anchor pins 1.32; 1.33 is in EKS standard support).
+DEFAULT_EKS_VERSION: Final = "1.33"
+#: Access entries and the aws-auth ConfigMap both work (anchor: API_AND_CONFIG_MAP).
+EKS_AUTHENTICATION_MODE: Final = "API_AND_CONFIG_MAP"
+EKS_SERVICE_PRINCIPAL: Final = "eks.amazonaws.com"
+#: Who assumes a role for a pod under EKS Pod Identity (EKS user guide, pod-id-role).
+EKS_POD_IDENTITY_PRINCIPAL: Final = "pods.eks.amazonaws.com"
+#: The audience of the projected service-account token IRSA exchanges (EKS user guide).
+STS_AUDIENCE: Final = "sts.amazonaws.com"
+#: The cluster role's managed policy, and the node role's (EKS user guide; anchor's module).
+EKS_CLUSTER_POLICY: Final = "AmazonEKSClusterPolicy"
+EKS_NODE_POLICIES: Final = ("AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly")
+#: The EFS CSI driver's managed policy (its add-on's service account gets it by Pod Identity).
+EFS_CSI_DRIVER_POLICY: Final = "service-role/AmazonEFSCSIDriverPolicy"
+EFS_CSI_CONTROLLER_SERVICE_ACCOUNT: Final = "efs-csi-controller-sa"
+#: Managed add-ons of a new cluster; the EFS CSI driver is added when the cloud has EFS.
+EKS_CORE_ADDONS: Final = ("vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent")
+EKS_EFS_CSI_ADDON: Final = "aws-efs-csi-driver"
+#: Node images (anchor: AL2023 standard for CPU, AL2023 NVIDIA for GPU groups).
+EKS_CPU_AMI_TYPE: Final = "AL2023_x86_64_STANDARD"
+EKS_GPU_AMI_TYPE: Final = "AL2023_x86_64_NVIDIA"
+#: The system node group (CoreDNS, the operator, the gateway, the autoscaler; anchor "default").
+DEFAULT_SYSTEM_INSTANCE_TYPES: Final = ("t3.medium",)
+DEFAULT_SYSTEM_MIN_SIZE: Final = 1
+DEFAULT_SYSTEM_DESIRED_SIZE: Final = 2
+DEFAULT_SYSTEM_MAX_SIZE: Final = 4
+#: The label the system group carries (the operator's nodeSelector); no Anyscale taint.
+SYSTEM_NODE_ROLE_LABEL: Final = "node.anyscale.com/role"
+SYSTEM_NODE_ROLE: Final = "system"
+#: Workload groups start empty and scale with the autoscaler (anchor: min 0, max 10).
+DEFAULT_CPU_INSTANCE_TYPES: Final = ("m5.8xlarge", "m5.4xlarge")
+DEFAULT_WORKLOAD_MIN_SIZE: Final = 0
+DEFAULT_WORKLOAD_MAX_SIZE: Final = 10
+#: Root volume of workload nodes, GiB (anchor: node_group_disk_size = 500; Ray images are large).
+DEFAULT_WORKLOAD_DISK_SIZE_GB: Final = 500
+#: Kubernetes taint effects -> the EKS API's spelling.
+EKS_TAINT_EFFECTS: Final = {"NoSchedule": "NO_SCHEDULE", "NoExecute": "NO_EXECUTE", "PreferNoSchedule": "PREFER_NO_SCHEDULE"}
+#: Load-balancer subnet discovery (EKS user guide "Subnet tagging"; anchor's VPC tags).
+K8S_ELB_ROLE_TAG: Final = "kubernetes.io/role/elb"
+K8S_INTERNAL_ELB_ROLE_TAG: Final = "kubernetes.io/role/internal-elb"
+K8S_CLUSTER_TAG_PREFIX: Final = "kubernetes.io/cluster/"
+K8S_CLUSTER_TAG_SHARED: Final = "shared"
+#: Tags EKS puts on a managed node group's Auto Scaling group (what the autoscaler may scale).
+CLUSTER_AUTOSCALER_TAG_PREFIX: Final = "k8s.io/cluster-autoscaler/"
+#: The cluster autoscaler: chart (anchor README pins 9.46.0), namespace, service account.
+CLUSTER_AUTOSCALER_CHART: Final = "cluster-autoscaler"
+CLUSTER_AUTOSCALER_CHART_REPOSITORY: Final = "https://kubernetes.github.io/autoscaler"
+CLUSTER_AUTOSCALER_CHART_VERSION: Final = "9.46.0"
+CLUSTER_AUTOSCALER_NAMESPACE: Final = "kube-system"
+CLUSTER_AUTOSCALER_SERVICE_ACCOUNT: Final = "cluster-autoscaler"
+#: The NVIDIA device plugin for GPU groups (anchor README pins 0.17.1).
+NVIDIA_DEVICE_PLUGIN_CHART: Final = "nvidia-device-plugin"
+NVIDIA_DEVICE_PLUGIN_CHART_REPOSITORY: Final = "https://nvidia.github.io/k8s-device-plugin"
+NVIDIA_DEVICE_PLUGIN_CHART_VERSION: Final = "0.17.1"
+NVIDIA_DEVICE_PLUGIN_NAMESPACE: Final = "nvidia-device-plugin"
+#: Actions the operator's role gets on the bucket: the CLI's own operator role
+#: (setup_k8s._generate_aws_cloudformation_template, AnyscaleS3AccessPolicy); seed 004's
+#: node-role policy lists no multipart actions either (s3:PutObject covers multipart uploads).
+OPERATOR_BUCKET_OBJECT_ACTIONS: Final = ("s3:GetObject", "s3:PutObject", "s3:DeleteObject")
+OPERATOR_BUCKET_ACTIONS: Final = ("s3:ListBucket",)
+#: EFS client access on the cloud's file system only (AmazonElasticFileSystemClientReadWriteAccess,
+#: which the anchor attaches, grants the same on every file system).
+EFS_CLIENT_ACTIONS: Final = ("elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite")
+#: NFS, what EFS mount targets serve.
+NFS_PORT: Final = 2049

@@ -112,6 +112,14 @@ class AnyscaleNetworkArgs(ArgsModel):
     least 2 AZs. Required with ``existing_vpc_id``."""
     tags: dict[str, str] = Field(default_factory=dict)
     """Tags for every resource. Optional."""
+    kubernetes_cluster_name: Optional[str] = None
+    """Tag the new subnets for this EKS cluster's load balancers (EKS user guide, subnet
+    tagging; Anyscale's EKS Terraform example): ``kubernetes.io/role/elb=1`` on public
+    subnets (internet-facing NLBs), ``kubernetes.io/role/internal-elb=1`` on private ones
+    (internal NLBs), ``kubernetes.io/cluster/<name>=shared`` on both. Optional; defaults to
+    None (no Kubernetes tags). Set for you inside :class:`~anyscale_infra.aws.eks_cloud.AnyscaleEksCloud`.
+    With an existing VPC nothing is tagged (tags on subnets we do not own would be removed
+    on destroy): tag your subnets yourself."""
 
     @field_validator("existing_subnets", mode="before")
     @classmethod
@@ -167,6 +175,19 @@ class AnyscaleNetworkArgs(ArgsModel):
     @classmethod
     def _tags(cls, value: dict[str, str]) -> dict[str, str]:
         return v.check_tags(value)
+
+    @field_validator("kubernetes_cluster_name")
+    @classmethod
+    def _k8s_cluster(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else v.check_eks_cluster_name(value)
+
+    def load_balancer_subnet_tags(self, role: SubnetRole) -> dict[str, str]:
+        """The Kubernetes load-balancer tags of a new subnet with ``role`` (empty unless
+        ``kubernetes_cluster_name`` is set)."""
+        if self.kubernetes_cluster_name is None:
+            return {}
+        role_tag = c.K8S_ELB_ROLE_TAG if role is SubnetRole.PUBLIC else c.K8S_INTERNAL_ELB_ROLE_TAG
+        return {role_tag: "1", f"{c.K8S_CLUSTER_TAG_PREFIX}{self.kubernetes_cluster_name}": c.K8S_CLUSTER_TAG_SHARED}
 
     @model_validator(mode="after")
     def _modes(self) -> "AnyscaleNetworkArgs":
@@ -485,7 +506,11 @@ class AnyscaleNetwork(pulumi.ComponentResource):
                 # Direct networking: clusters get public IPs (the verifier warns otherwise).
                 # NAT subnets and private subnets never auto-assign public IPs.
                 map_public_ip_on_launch=plan.role is SubnetRole.PUBLIC and plan.cluster,
-                tags=w.merge_tags(subnet_name, tags, **{"anyscale-subnet-role": plan.role.value}),
+                tags=w.merge_tags(
+                    subnet_name,
+                    tags,
+                    **{"anyscale-subnet-role": plan.role.value, **args.load_balancer_subnet_tags(plan.role)},
+                ),
                 opts=w.child(self),
             )
             if plan.role is SubnetRole.PUBLIC:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any, Optional
 
 from anyscale_infra.aws import constants as c
+from anyscale_infra.aws.validation import oidc_provider_path
 
 Policy = dict[str, Any]
 Statement = dict[str, Any]
@@ -487,3 +488,160 @@ def kms_statement(kms_key_arn: str) -> Statement:
         "Resource": kms_key_arn,
     }
 
+
+
+# --- EKS (Kubernetes compute stack) ----------------------------------------------------------
+
+
+def eks_cluster_trust_policy() -> Policy:
+    """Trust for an EKS cluster's role: the EKS service (EKS user guide, cluster IAM role)."""
+    return _doc(
+        [
+            {
+                "Sid": "AllowEksAssumeRole",
+                "Effect": "Allow",
+                "Principal": {"Service": c.EKS_SERVICE_PRINCIPAL},
+                "Action": "sts:AssumeRole",
+            }
+        ]
+    )
+
+
+def irsa_trust_policy(oidc_provider_arn: str, namespace: str, service_account: str) -> Policy:
+    """IAM roles for service accounts: the cluster's OIDC provider may exchange the token of
+    ``<namespace>/<service_account>`` (and of no other account), issued for STS.
+
+    The CLI's own operator role (setup_k8s) conditions on ``:sub`` only; ``:aud`` =
+    ``sts.amazonaws.com`` is what the EKS user guide adds so a token minted for another
+    audience cannot be replayed here. The condition keys are the provider's host and path
+    (the part of its ARN after ``oidc-provider/``).
+    """
+    path = oidc_provider_path(oidc_provider_arn)
+    return _doc(
+        [
+            {
+                "Sid": "AllowServiceAccountWebIdentity",
+                "Effect": "Allow",
+                "Principal": {"Federated": oidc_provider_arn},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {
+                    "StringEquals": {
+                        f"{path}:sub": f"system:serviceaccount:{namespace}:{service_account}",
+                        f"{path}:aud": c.STS_AUDIENCE,
+                    }
+                },
+            }
+        ]
+    )
+
+
+def pod_identity_trust_policy(
+    cluster_name: Optional[str] = None,
+    namespace: Optional[str] = None,
+    service_account: Optional[str] = None,
+) -> Policy:
+    """EKS Pod Identity: the Pod Identity service assumes the role and tags the session
+    (``sts:AssumeRole`` + ``sts:TagSession``; EKS user guide, pod-id-role).
+
+    Given a cluster, namespace and service account, the session tags Pod Identity sets
+    (``eks-cluster-name``, ``kubernetes-namespace``, ``kubernetes-service-account``) must
+    match them, so no other association in the account can use the role (the user guide's
+    "Setting Conditions"). Keep session tags enabled on the association.
+    """
+    statement: Statement = {
+        "Sid": "AllowEksPodIdentity",
+        "Effect": "Allow",
+        "Principal": {"Service": c.EKS_POD_IDENTITY_PRINCIPAL},
+        "Action": ["sts:AssumeRole", "sts:TagSession"],
+    }
+    tags = {
+        "aws:RequestTag/eks-cluster-name": cluster_name,
+        "aws:RequestTag/kubernetes-namespace": namespace,
+        "aws:RequestTag/kubernetes-service-account": service_account,
+    }
+    if any(value is not None for value in tags.values()):
+        statement["Condition"] = {"StringEquals": {k: v for k, v in tags.items() if v is not None}}
+    return _doc([statement])
+
+
+def efs_file_system_arn(region: str, account_id: str, file_system_id: str) -> str:
+    return f"arn:aws:elasticfilesystem:{region}:{account_id}:file-system/{file_system_id}"
+
+
+def operator_access_policy(
+    bucket_name: str, kms_key_arn: Optional[str] = None, file_system_arn: Optional[str] = None
+) -> Policy:
+    """The Anyscale operator's role on EKS (also what workload pods get: they run as its
+    service account): the cloud's bucket and nothing else.
+
+    The CLI's own operator role (setup_k8s: ``AnyscaleS3AccessPolicy``) grants GetObject,
+    PutObject, DeleteObject and ListBucket on the bucket and its objects in one statement;
+    here ListBucket is on the bucket and the object actions on its objects (each action on
+    the resource type it acts on). SSE-KMS adds the key (seed 004 "S3"); EFS adds client
+    mount and write on that one file system (the anchor attaches
+    AmazonElasticFileSystemClientReadWriteAccess, which covers every file system).
+    """
+    arn = bucket_arn(bucket_name)
+    statements: list[Statement] = [
+        {"Sid": "ListAnyscaleBucket", "Effect": "Allow", "Action": list(c.OPERATOR_BUCKET_ACTIONS), "Resource": arn},
+        {
+            "Sid": "AnyscaleBucketObjects",
+            "Effect": "Allow",
+            "Action": list(c.OPERATOR_BUCKET_OBJECT_ACTIONS),
+            "Resource": f"{arn}/*",
+        },
+    ]
+    if kms_key_arn is not None:
+        statements.append(kms_statement(kms_key_arn))
+    if file_system_arn is not None:
+        statements.append(
+            {
+                "Sid": "AnyscaleFileSystemClient",
+                "Effect": "Allow",
+                "Action": list(c.EFS_CLIENT_ACTIONS),
+                "Resource": file_system_arn,
+            }
+        )
+    return _doc(statements)
+
+
+def cluster_autoscaler_policy(cluster_name: str) -> Policy:
+    """The cluster autoscaler's role (its AWS README's policy; the anchor's
+    ``autoscaler_policy``), with scaling limited to this cluster's node groups: EKS tags a
+    managed node group's Auto Scaling group ``k8s.io/cluster-autoscaler/<cluster>=owned``,
+    and only those may be resized or have instances terminated (the README's restricted
+    variant; the anchor grants it on every group in the account)."""
+    return _doc(
+        [
+            {
+                "Sid": "DescribeScalingResources",
+                "Effect": "Allow",
+                "Action": [
+                    "autoscaling:DescribeAutoScalingGroups",
+                    "autoscaling:DescribeAutoScalingInstances",
+                    "autoscaling:DescribeLaunchConfigurations",
+                    "autoscaling:DescribeScalingActivities",
+                    "ec2:DescribeImages",
+                    "ec2:DescribeInstanceTypes",
+                    "ec2:DescribeLaunchTemplateVersions",
+                    "ec2:GetInstanceTypesFromInstanceRequirements",
+                ],
+                "Resource": "*",
+            },
+            {
+                "Sid": "DescribeClusterNodegroups",
+                "Effect": "Allow",
+                "Action": "eks:DescribeNodegroup",
+                "Resource": f"arn:aws:eks:*:*:nodegroup/{cluster_name}/*",
+            },
+            {
+                "Sid": "ScaleClusterNodegroups",
+                "Effect": "Allow",
+                "Action": ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {f"aws:ResourceTag/{c.CLUSTER_AUTOSCALER_TAG_PREFIX}{cluster_name}": "owned"}
+                },
+            },
+        ]
+    )

@@ -1,4 +1,5 @@
-"""`anyscale cloud register --provider aws` arguments, as plain values.
+"""`anyscale cloud register --provider aws` arguments, as plain values: the VM compute
+stack (:class:`AwsRegisterArgs`) and EKS (:class:`AwsK8sRegisterArgs`, ``--compute-stack k8s``).
 
 No Pulumi in the model: it can be built from any source (stack outputs, a script, a test)
 and turned into argv, a shell-safe command, or the structured flag dict our components
@@ -10,12 +11,14 @@ CLI documents (``anyscale cloud register --help``): the seed's ``--s3-bucket-id`
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
 
 from pydantic import field_validator, model_validator
 
 from anyscale_infra.aws import validation as v
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
+from anyscale_infra.kubernetes import validation as kv
+from anyscale_infra.kubernetes.register import KubernetesRegisterArgs
 from anyscale_infra.register import FlagValue, RegisterArgs
 
 #: S3 scheme the CLI expects on --cloud-storage-bucket-name ("s3://bucket-name").
@@ -164,4 +167,88 @@ class AwsRegisterArgs(RegisterArgs):
             file_storage={"file_storage_id": self.file_storage_id} if self.file_storage_id else None,
             config_key="aws_config",
             config=aws_config,
+        )
+
+
+class AwsK8sRegisterArgs(KubernetesRegisterArgs):
+    """`anyscale cloud register --provider aws --compute-stack k8s`: an EKS cluster.
+
+    What the CLI requires for it (``register_cloud``'s table for aws + K8S):
+    ``--cloud-storage-bucket-name``, ``--kubernetes-zones`` and
+    ``--anyscale-operator-iam-identity`` (the IAM role the operator's service account
+    assumes; a dedicated role, not the node group's as in Anyscale's Terraform example).
+    No VPC, subnets, security groups or cross-account role: the operator, in the cluster,
+    does what the control plane does on the VM stack.
+    """
+
+    PROVIDER: ClassVar[str] = "aws"
+
+    region: str
+    """AWS region of the cluster (``--region``). Required."""
+    cloud_storage_bucket_name: str
+    """S3 bucket name, with or without ``s3://`` (``--cloud-storage-bucket-name``). Required."""
+    file_storage_id: Optional[str] = None
+    """EFS file system id (``--file-storage-id``). Optional: shared storage for workspaces."""
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, value: str) -> str:
+        return v.check_region(value)
+
+    @field_validator("cloud_storage_bucket_name")
+    @classmethod
+    def _bucket(cls, value: str) -> str:
+        bare = value.removeprefix(S3_SCHEME).rstrip("/")
+        v.check_bucket_name(bare)
+        return S3_SCHEME + bare
+
+    @field_validator("anyscale_operator_iam_identity")
+    @classmethod
+    def _identity(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else kv.check_operator_identity("aws", value)
+
+    @field_validator("file_storage_id")
+    @classmethod
+    def _efs(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else v.check_aws_id("fs", value)
+
+    @model_validator(mode="after")
+    def _required(self) -> "AwsK8sRegisterArgs":
+        problems: list[FieldProblem] = []
+        if not self.kubernetes_zones:
+            problems.append(FieldProblem("kubernetes_zones", "is required on aws (--kubernetes-zones: the AZs pods launch in)"))
+        else:
+            for zone in self.kubernetes_zones:
+                try:
+                    v.check_availability_zone(zone, self.region)
+                except ValueError as exc:
+                    problems.append(FieldProblem("kubernetes_zones", str(exc)))
+        if self.anyscale_operator_iam_identity is None:
+            problems.append(FieldProblem(
+                "anyscale_operator_iam_identity",
+                "is required on aws (--anyscale-operator-iam-identity: the IAM role the operator's service account assumes)",
+            ))
+        if problems:
+            raise InvalidArgsError(type(self).__name__, problems)
+        return self
+
+    def flags(self) -> dict[str, FlagValue]:
+        """Head flags, ``--region``, the bucket, EFS, then the Kubernetes flags."""
+        flags = self._head_flags()
+        flags["--region"] = self.region
+        flags["--cloud-storage-bucket-name"] = self.cloud_storage_bucket_name
+        if self.file_storage_id:
+            flags["--file-storage-id"] = self.file_storage_id
+        flags.update(self._k8s_flags())
+        return flags
+
+    def resource_file(self) -> dict[str, Any]:
+        """The ``CloudDeployment`` the CLI builds from these flags (register_cloud, aws +
+        K8S): object storage is the bucket name alone, file storage holds the EFS id (with
+        the K8s storage choices), and its ``aws_config`` of empty VM fields is left out."""
+        return self._k8s_deployment(
+            provider="AWS",
+            region=self.region,
+            object_storage={"bucket_name": self.cloud_storage_bucket_name},
+            file_storage=self._k8s_file_storage(file_storage_id=self.file_storage_id),
         )

@@ -254,3 +254,59 @@ def check_tags(tags: dict[str, str]) -> dict[str, str]:
         if not isinstance(value, str) or len(value) > 256:
             raise ValueError(f"tag {key!r} value must be a string of at most 256 characters")
     return tags
+
+
+# --- EKS -----------------------------------------------------------------------------------
+
+# EKS CreateCluster: 1-100 characters, a letter or digit first, then letters, digits, - and _.
+_EKS_CLUSTER_NAME = re.compile(r"^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$")
+_OIDC_PROVIDER_ARN = re.compile(r"^arn:aws:iam::(\d{12}):oidc-provider/([A-Za-z0-9.-]+(?:/[\w.-]+)*)$")
+_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
+
+
+def check_eks_cluster_name(value: str) -> str:
+    if not isinstance(value, str) or not _EKS_CLUSTER_NAME.match(value):
+        raise ValueError(
+            f"{value!r} is not an EKS cluster name (1 to 100 letters, digits, '-' and '_', "
+            "starting with a letter or digit)"
+        )
+    return value
+
+
+def eks_cluster_name_for(name: str) -> str:
+    """A valid EKS cluster name made from ``name`` (e.g. a cloud name with dots): every
+    other character becomes '-', and a leading one is dropped."""
+    cleaned = re.sub(r"[^A-Za-z0-9_-]", "-", name).lstrip("-_")[:100]
+    return check_eks_cluster_name(cleaned or "anyscale")
+
+
+def check_oidc_provider_arn(value: str) -> str:
+    """An IAM OIDC identity provider ARN (``arn:aws:iam::<account>:oidc-provider/<host/path>``),
+    the IRSA principal; its ``<host/path>`` prefixes the trust's condition keys."""
+    if not isinstance(value, str) or not _OIDC_PROVIDER_ARN.match(value):
+        raise ValueError(
+            f"{value!r} is not an IAM OIDC provider ARN like "
+            "arn:aws:iam::<account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<id>"
+        )
+    return value
+
+
+def oidc_provider_path(issuer_or_arn: str) -> str:
+    """``https://oidc.eks.r.amazonaws.com/id/X`` or its provider ARN -> ``oidc.eks.r.amazonaws.com/id/X``:
+    the prefix of IRSA's ``:sub``/``:aud`` condition keys (the CLI's setup_k8s does the same
+    split on the ARN)."""
+    if issuer_or_arn.startswith("arn:"):
+        return issuer_or_arn.rsplit("oidc-provider/", 1)[-1]
+    return issuer_or_arn.removeprefix("https://").rstrip("/")
+
+
+def check_instance_type(value: str) -> str:
+    if not isinstance(value, str) or not _INSTANCE_TYPE.match(value):
+        raise ValueError(f"{value!r} is not an EC2 instance type like m5.4xlarge")
+    return value
+
+
+def region_of_zone(zone: str) -> str:
+    """``us-west-2a`` -> ``us-west-2`` (the zone is checked first)."""
+    check_availability_zone(zone)
+    return zone[:-1]

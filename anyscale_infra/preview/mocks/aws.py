@@ -13,6 +13,7 @@ it as a preview value.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -35,7 +36,12 @@ _AUTONAMED: dict[str, str] = {
     "aws:memorydb/cluster:Cluster": "name",
     "aws:memorydb/subnetGroup:SubnetGroup": "name",
     "aws:memorydb/parameterGroup:ParameterGroup": "name",
+    "aws:eks/cluster:Cluster": "name",
+    "aws:eks/nodeGroup:NodeGroup": "nodeGroupName",
 }
+
+#: What a cluster's CA looks like (base64 of a PEM block); the bytes are made up.
+_PREVIEW_CA_PEM = "-----BEGIN CERTIFICATE-----\nTUlJQ3ByZXZpZXctb25seQ==\n-----END CERTIFICATE-----\n"
 
 # Ids AWS gives as "<prefix>-<17 hex>".
 _HEX_ID_PREFIX: dict[str, str] = {
@@ -107,6 +113,7 @@ class AwsShapes(ProviderShapes):
             "aws:index/getRegion:getRegion": self._region,
             "aws:index/getCallerIdentity:getCallerIdentity": self._caller_identity,
             "aws:index/getPartition:getPartition": self._partition,
+            "aws:eks/getCluster:getCluster": self._eks_cluster,
         }
 
     # -- values ---------------------------------------------------------------------------
@@ -173,6 +180,16 @@ class AwsShapes(ProviderShapes):
         if typ == "aws:kms/key:Key":
             h = _digest(urn)
             return self._made(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-a{h[17:20]}-{h[20:32]}")
+        if typ == "aws:eks/cluster:Cluster":
+            return str(state.get("name"))
+        if typ == "aws:eks/nodeGroup:NodeGroup":
+            return f"{state.get('clusterName')}:{state.get('nodeGroupName')}"
+        if typ == "aws:eks/addon:Addon":
+            return f"{state.get('clusterName')}:{state.get('addonName')}"
+        if typ == "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+            return f"{state.get('clusterName')},{_association_id(urn)}"
+        if typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            return self._made(self._oidc_provider_arn(str(state.get("url") or "")))
         if isinstance(state.get("name"), str) and typ.startswith(("aws:iam/", "aws:memorydb/")):
             return state["name"]
         return None  # any other AWS type: the fallback's stable id
@@ -209,6 +226,8 @@ class AwsShapes(ProviderShapes):
         if typ == "aws:memorydb/cluster:Cluster":
             address = self._made(f"clustercfg.{ident}.{h[:6]}.memorydb.{region}.amazonaws.com")
             return {"clusterEndpoints": [{"address": address, "port": state.get("port", 6379)}]}
+        if typ.startswith("aws:eks/") or typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            return self._eks_computed(typ, urn, ident, state, region)
         if typ in ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"):
             bucket = state["bucket"]
             return {
@@ -217,6 +236,88 @@ class AwsShapes(ProviderShapes):
                 "region": region,
             }
         return {}
+
+    # -- EKS ------------------------------------------------------------------------------
+    def _eks_arn(self, region: str, resource: str) -> str:
+        return f"arn:{PREVIEW_PARTITION}:eks:{region}:{self.account_id}:{resource}"
+
+    def _oidc_provider_arn(self, url: str) -> str:
+        return f"arn:{PREVIEW_PARTITION}:iam::{self.account_id}:oidc-provider/{url.removeprefix('https://')}"
+
+    def _cluster_shape(self, cluster: str, region: str, seed: str, vpc_config: dict[str, Any]) -> dict[str, Any]:
+        """What EKS reports for a cluster: endpoint, CA, OIDC issuer, its security group."""
+        h = _digest(seed, "eks").upper()
+        return {
+            "arn": self._made(self._eks_arn(region, f"cluster/{cluster}")),
+            "endpoint": self._made(f"https://{h[:32]}.gr7.{region}.eks.amazonaws.com"),
+            "certificateAuthority": {"data": base64.b64encode(_PREVIEW_CA_PEM.encode()).decode()},
+            "identities": [{"oidcs": [{"issuer": self._made(f"https://oidc.eks.{region}.amazonaws.com/id/{h[32:64]}")}]}],
+            "vpcConfig": {
+                **vpc_config,
+                "clusterSecurityGroupId": self._hex_id("sg", seed + "#eks-cluster-sg"),
+                "vpcId": vpc_config.get("vpcId") or self._hex_id("vpc", seed + "#eks-vpc"),
+            },
+            "status": "ACTIVE",
+            "platformVersion": "eks.1",
+            "createdAt": "2026-01-01T00:00:00Z",
+        }
+
+    def _eks_computed(self, typ: str, urn: str, ident: str, state: dict[str, Any], region: str) -> dict[str, Any]:
+        h = _digest(urn, "eks")
+        uuid = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:32]}"
+        cluster = state.get("clusterName")
+        if typ == "aws:eks/cluster:Cluster":
+            shape = self._cluster_shape(ident, region, urn, dict(state.get("vpcConfig") or {}))
+            shape["version"] = state.get("version") or "1.33"
+            return shape
+        if typ == "aws:eks/nodeGroup:NodeGroup":
+            group = state.get("nodeGroupName")
+            return {
+                "arn": self._made(self._eks_arn(region, f"nodegroup/{cluster}/{group}/{uuid}")),
+                "status": "ACTIVE",
+                "resources": [{"autoscalingGroups": [{"name": self._made(f"eks-{group}-{uuid}")}]}],
+                "releaseVersion": "1.33.0-20260101",
+                "version": state.get("version") or "1.33",
+            }
+        if typ == "aws:eks/addon:Addon":
+            return {
+                "arn": self._made(self._eks_arn(region, f"addon/{cluster}/{state.get('addonName')}/{uuid}")),
+                "addonVersion": state.get("addonVersion") or "v1.0.0-eksbuild.1",
+                "createdAt": "2026-01-01T00:00:00Z",
+            }
+        if typ == "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+            association = _association_id(urn)
+            return {
+                "associationId": association,
+                "associationArn": self._made(self._eks_arn(region, f"podidentityassociation/{cluster}/{association}")),
+            }
+        if typ == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
+            return {"arn": ident}
+        return {}
+
+    def _eks_cluster(self, args: dict[str, Any], region: str) -> dict[str, Any]:
+        """``aws.eks.get_cluster``: an existing cluster, shaped like a new one (in subnets
+        the preview cannot know)."""
+        name = str(args.get("name") or "cluster")
+        shape = self._cluster_shape(name, region, f"existing-cluster::{region}::{name}", {})
+        ca = shape.pop("certificateAuthority")
+        return {
+            **shape,
+            "id": name,
+            "name": name,
+            "certificateAuthorities": [ca],
+            "vpcConfig": {
+                **shape["vpcConfig"],
+                "endpointPrivateAccess": True,
+                "endpointPublicAccess": True,
+                "publicAccessCidrs": ["0.0.0.0/0"],
+                "securityGroupIds": [],
+                "subnetIds": [],
+            },
+            "version": "1.33",
+            "roleArn": f"arn:{PREVIEW_PARTITION}:iam::{self.account_id}:role/{name}-cluster-role",
+            "tags": {},
+        }
 
     # -- data sources ---------------------------------------------------------------------
     def call(self, token: str, args: dict[str, Any], provider: Optional[str]) -> Optional[dict[str, Any]]:
@@ -258,6 +359,11 @@ class AwsShapes(ProviderShapes):
             "dnsSuffix": "amazonaws.com",
             "reverseDnsPrefix": "com.amazonaws",
         }
+
+
+def _association_id(urn: str) -> str:
+    """A Pod Identity association id (``a-`` and 17 lowercase letters and digits)."""
+    return "a-" + _digest(urn, "pod-identity")[:17]
 
 
 def _zone_id(region: str, letter: str) -> str:
