@@ -201,7 +201,13 @@ def security_group_rules(resources: Iterable[PolicyResource]) -> list[SgRule]:
 def cloud_security_groups(resources: list[PolicyResource]) -> list[PolicyResource]:
     """The groups an Anyscale cloud uses: those its EFS mount targets or MemoryDB clusters
     carry first (the verifier's "first registered security group"); every group in the
-    stack when neither exists."""
+    stack when neither exists; none on a Kubernetes cloud (EKS: it registers no group)."""
+    from anyscale_infra.policy.aws._iam import is_kubernetes_stack
+
+    if is_kubernetes_stack(resources) and not of_type(resources, "aws:memorydb/cluster:Cluster"):
+        # A Kubernetes cloud registers no security group: its EFS group only admits NFS from
+        # the cluster (seed 004's group rules are the VM cloud's).
+        return []
     groups = of_type(resources, "aws:ec2/securityGroup:SecurityGroup")
     used: set[str] = set()
     for mount in of_type(resources, "aws:efs/mountTarget:MountTarget"):

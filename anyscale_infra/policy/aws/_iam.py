@@ -94,6 +94,12 @@ class RoleView:
     unknown: bool = False
     """Some document is not known yet (real preview): questions raise :class:`Unknown`."""
     tags: dict[str, str] = field(default_factory=dict)
+    eks_node: bool = False
+    """The role of an EKS cluster's nodes (a node group's ``nodeRoleArn``): not an Anyscale
+    VM cloud's instance role (no instance profile, no ``cloud register`` checks)."""
+    operator: bool = False
+    """The Anyscale operator's role on EKS (the operator release's ``iamIdentity``, or a Pod
+    Identity association's role): what reaches the bucket on a Kubernetes cloud."""
 
     @property
     def account(self) -> str:
@@ -128,14 +134,69 @@ def _referenced_by(resource: PolicyResource, role: PolicyResource, key: str) -> 
     return any(value in wanted for value in as_list(get(resource.props, key)))
 
 
+EKS_CLUSTER = "aws:eks/cluster:Cluster"
+EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
+POD_IDENTITY_ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
+HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
+
+
+def _operator_releases(resources: Sequence[PolicyResource]) -> list[PolicyResource]:
+    from anyscale_infra.kubernetes.constants import OPERATOR_CHART
+
+    return [
+        r for r in of_type(resources, HELM_RELEASE)
+        if isinstance(chart := get(r.props, "chart"), str) and chart.rstrip("/").rsplit("/", 1)[-1] == OPERATOR_CHART
+    ]
+
+
+def _operator_identities(resources: Sequence[PolicyResource]) -> set[str]:
+    """The IAM identities the program's Anyscale operator releases use (``iamIdentity``)."""
+    found: set[str] = set()
+    for release in _operator_releases(resources):
+        values = get(release.props, "values")
+        if isinstance(values, Mapping):
+            identity = ((values.get("global") or {}).get("auth") or {}).get("iamIdentity")
+            if isinstance(identity, str) and identity:
+                found.add(identity)
+    return found
+
+
+def _operator_subjects(resources: Sequence[PolicyResource]) -> set[tuple[Any, Any]]:
+    """(namespace, service account) of each operator release: whose Pod Identity role is the operator's."""
+    from anyscale_infra.kubernetes.constants import OPERATOR_SERVICE_ACCOUNT
+
+    subjects = set()
+    for release in _operator_releases(resources):
+        values = get(release.props, "values")
+        account = ((values.get("operator") or {}).get("serviceAccount") or {}).get("name") if isinstance(values, Mapping) else None
+        subjects.add((get(release.props, "namespace"), account or OPERATOR_SERVICE_ACCOUNT))
+    return subjects
+
+
+def is_kubernetes_stack(resources: Sequence[PolicyResource]) -> bool:
+    """The program builds an EKS cluster (or its node groups) or installs the Anyscale
+    operator: a Kubernetes cloud, to which the VM cloud's security-group and instance-role
+    rules do not apply (unless it also has a role Anyscale's control plane assumes)."""
+    return bool(of_type(resources, EKS_CLUSTER, EKS_NODE_GROUP) or _operator_releases(resources))
+
+
 def role_views(resources: Sequence[PolicyResource]) -> list[RoleView]:
     """Every role of the stack with the policies attached to it in the program."""
     managed = {get(p.props, "arn"): p for p in of_type(resources, MANAGED_POLICY) if get(p.props, "arn")}
+    node_groups = of_type(resources, EKS_NODE_GROUP)
+    subjects = _operator_subjects(resources)
+    associations = [
+        a for a in of_type(resources, POD_IDENTITY_ASSOCIATION)
+        if (get(a.props, "namespace"), get(a.props, "serviceAccount")) in subjects
+    ]
+    operator_arns = _operator_identities(resources)
     views: list[RoleView] = []
     for role in of_type(resources, ROLE):
         name = get(role.props, "name")
         arn = get(role.props, "arn") or f"arn:aws:iam::{UNKNOWN_ACCOUNT}:role/{name or role.name}"
         view = RoleView(role, name, str(arn), None, tags=dict(get(role.props, "tags") or {}))
+        view.eks_node = any(_referenced_by(group, role, "nodeRoleArn") for group in node_groups)
+        view.operator = str(arn) in operator_arns or any(_referenced_by(a, role, "roleArn") for a in associations)
         trust = _document(role, "assumeRolePolicy")
         if trust is None:
             view.unknown = True
@@ -267,9 +328,11 @@ def anyscale_roles(views: Iterable[RoleView], account_id: str) -> list[RoleView]
 
 
 def ec2_roles(views: Iterable[RoleView]) -> list[RoleView]:
+    """EC2-trusted roles, but not an EKS cluster's node roles (those are not instance roles
+    of an Anyscale VM cloud: no instance profile of their name, no register checks)."""
     chosen = []
     for view in views:
-        if view.trust is None:
+        if view.trust is None or view.eks_node:
             continue
         try:
             if trusts_service(view.trust, view.arn, c.EC2_SERVICE_PRINCIPAL):

@@ -84,11 +84,14 @@ class _Cloud:
 
     @property
     def roles(self) -> list[q.RoleView]:
-        """The Anyscale role(s) and the node role(s) in the program (evaluated once)."""
+        """The Anyscale role(s) and the node role(s) in the program (evaluated once); on a
+        Kubernetes cloud, the operator's role (its pods reach the bucket, not the nodes)."""
         if self._roles is None:
             views = q.role_views(self.resources)
             anyscale = q.anyscale_roles(views, self.anyscale_account)
-            self._roles = anyscale + [n for n in q.node_roles(views, anyscale) if n not in anyscale]
+            nodes = [n for n in q.node_roles(views, anyscale) if n not in anyscale]
+            operators = [v for v in views if v.operator and v not in anyscale and v not in nodes]
+            self._roles = anyscale + nodes + operators
         return self._roles
 
 
