@@ -134,12 +134,21 @@ MUTATIONS = [
     M("k8s: an internal AWS load balancer made internet-facing", "anyscale_infra/kubernetes/load_balancer.py",
       "c.AWS_LB_SCHEME: c.AWS_LB_INTERNET_FACING if public else c.AWS_LB_INTERNAL,", "c.AWS_LB_SCHEME: c.AWS_LB_INTERNET_FACING,",
       ("tests/kubernetes/test_operator.py", "tests/kubernetes/test_values.py")),
+    M("k8s: an internal AWS load balancer without the in-tree controller's annotation", "anyscale_infra/kubernetes/load_balancer.py",
+      '            annotations[c.AWS_LB_INTERNAL_ANNOTATION] = "true"', "            pass",
+      ("tests/kubernetes/test_operator.py", "tests/kubernetes/test_values.py")),
     M("k8s: GPU pools without the accelerator taint", "anyscale_infra/kubernetes/node_pools.py",
       "Taint(c.ACCELERATOR_TYPE_LABEL, c.ACCELERATOR_GPU), *taints]", "*taints]",
       ("tests/kubernetes/test_node_pools.py",)),
     M("k8s: the release planned without a cloud deployment id", "anyscale_infra/kubernetes/operator.py",
       "self.release_planned = args.cloud_deployment_id is not None", "self.release_planned = True",
       ("tests/kubernetes/test_operator.py",)),
+    M("aws rule: an EKS node role judged as a VM instance role", "anyscale_infra/policy/aws/_iam.py",
+      "        if view.trust is None or view.eks_node:\n", "        if view.trust is None:\n",
+      ("tests/policy/test_aws_rules_on_kubernetes.py",)),
+    M("aws rule: the operator's role not judged for bucket access", "anyscale_infra/policy/aws/storage.py",
+      "            self._roles = anyscale + nodes + operators\n", "            self._roles = anyscale + nodes\n",
+      ("tests/policy/test_aws_rules_on_kubernetes.py",)),
 ]
 
 

@@ -117,6 +117,19 @@ EXPECTED = {
         "--provider-name projects/364490735216/locations/global/workloadIdentityPools/anyscale-access-pool/providers/anyscale-access",
         "--host-project-id acme-network-host",
     ),
+    "examples/eks": _command(
+        "anyscale cloud register --provider aws --compute-stack k8s --name preview --region us-west-2",
+        "--cloud-storage-bucket-name s3://anyscale-bucket-7f06816 --file-storage-id fs-0becbf6f87accfdad",
+        "--kubernetes-zones us-west-2a,us-west-2b,us-west-2c",
+        "--anyscale-operator-iam-identity arn:aws:iam::000000000000:role/anyscale-operator-role-911b1ef",
+    ),
+    "examples/gke": _command(
+        "anyscale cloud register --provider gcp --compute-stack k8s --name preview --region us-central1",
+        "--project-id acme-ml-prod --vpc-name anyscale-vpc-95ca5f4 --cloud-storage-bucket-name gs://anyscale-bucket-0aa0ffb",
+        "--filestore-instance-id anyscale-filestore-256dc19 --filestore-location us-central1-b",
+        "--kubernetes-zones us-central1-a,us-central1-b,us-central1-c",
+        "--anyscale-operator-iam-identity anyscale-operator@acme-ml-prod.iam.gserviceaccount.com",
+    ),
     "examples/k8s-existing-cluster": _command(
         "anyscale cloud register --provider generic --compute-stack k8s --name preview --region default",
         "--cloud-storage-bucket-name s3://anyscale-preview-bucket",
@@ -150,7 +163,7 @@ def previews():
 
 
 #: The Kubernetes examples (`--compute-stack k8s`) and their provider.
-K8S_PROGRAMS = {"examples/k8s-existing-cluster": "generic"}
+K8S_PROGRAMS = {"examples/eks": "aws", "examples/gke": "gcp", "examples/k8s-existing-cluster": "generic"}
 
 
 def _provider(program: str) -> str:
@@ -182,6 +195,8 @@ def test_the_real_cli_accepts_each_example_command(previews, program):
     assert params["provider"] == _provider(program)
     if program in K8S_PROGRAMS:
         assert params["compute_stack"] == "K8S"
+        if _provider(program) != "generic":  # the operator's own identity, never the node's
+            assert "operator" in params["anyscale_operator_iam_identity"]
     elif _provider(program) == "aws":
         assert params["external_id"].startswith(ORG + "-")
         assert "123456789012" not in previews[program].outputs["register_command"]

@@ -54,6 +54,16 @@ REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "kubernetes:helm.sh/v3:Release": ("name", "namespace", "chart"),
     "kubernetes:core/v1:Namespace": ("metadata",),
     "kubernetes:gateway.networking.k8s.io/v1:Gateway": ("metadata",),
+    # Clusters and node pools: a replaced cluster takes every workload and the operator with it.
+    "aws:eks/cluster:Cluster": ("name", "roleArn", "encryptionConfig", "kubernetesNetworkConfig"),
+    "aws:eks/nodeGroup:NodeGroup": ("clusterName", "nodeGroupName", "nodeGroupNamePrefix", "nodeRoleArn", "subnetIds",
+                                     "amiType", "capacityType", "diskSize", "instanceTypes"),
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ("url",),
+    "gcp:container/cluster:Cluster": ("name", "location", "project", "network", "subnetwork", "ipAllocationPolicy",
+                                       "privateClusterConfig"),
+    "gcp:container/nodePool:NodePool": ("name", "namePrefix", "cluster", "location", "project", "nodeConfig"),
+    # The gateway's reserved address: replaced, it changes the address DNS points at.
+    "gcp:compute/address:Address": ("name", "region", "addressType", "subnetwork", "project"),
 }
 STATEFUL = (
     "aws:s3/bucket:Bucket", "aws:efs/fileSystem:FileSystem", "aws:memorydb/cluster:Cluster", "aws:kms/key:Key",

@@ -61,6 +61,10 @@ GATEWAY_LISTENER_PORTS: Final = {"http": 80, "https": 443}
 AWS_LB_TYPE: Final = "service.beta.kubernetes.io/aws-load-balancer-type"
 AWS_LB_SCHEME: Final = "service.beta.kubernetes.io/aws-load-balancer-scheme"
 AWS_LB_CROSS_ZONE: Final = "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled"
+#: The in-tree AWS controller (what serves a Service on EKS without the AWS Load Balancer
+#: Controller) reads only this one for an internal load balancer; ``...-scheme`` is the
+#: Load Balancer Controller's. An internal NLB carries both, so neither makes it public.
+AWS_LB_INTERNAL_ANNOTATION: Final = "service.beta.kubernetes.io/aws-load-balancer-internal"
 AWS_LB_NLB: Final = "nlb"
 AWS_LB_INTERNET_FACING: Final = "internet-facing"
 AWS_LB_INTERNAL: Final = "internal"

@@ -60,11 +60,16 @@ def load_balancer_annotations(
     scheme = LoadBalancerScheme(scheme)
     public = scheme is LoadBalancerScheme.PUBLIC
     if provider == "aws":
-        return {
+        annotations = {
             c.AWS_LB_TYPE: c.AWS_LB_NLB,
             c.AWS_LB_SCHEME: c.AWS_LB_INTERNET_FACING if public else c.AWS_LB_INTERNAL,
             c.AWS_LB_CROSS_ZONE: "true",
         }
+        if not public:
+            # The in-tree controller ignores the scheme annotation: without this, "internal"
+            # would still be internet-facing on a cluster without the Load Balancer Controller.
+            annotations[c.AWS_LB_INTERNAL_ANNOTATION] = "true"
+        return annotations
     if provider == "gcp":
         return {c.GCP_LB_TYPE: c.GCP_LB_EXTERNAL if public else c.GCP_LB_INTERNAL}
     if provider == "azure":

@@ -147,6 +147,8 @@ def test_aws_private_gets_an_internal_nlb_and_the_region():
         "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
         "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
         "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
+        # The in-tree controller reads only this one: without it the NLB would be public.
+        "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
     }
     (release,) = operator_release(result)
     assert release.inputs["values"]["global"]["aws"] == {"region": "us-west-2"}

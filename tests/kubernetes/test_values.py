@@ -99,7 +99,27 @@ def test_bundled_nginx_enables_the_subchart_with_the_load_balancer_annotations()
     got = values(**CASES["aws"], routing=BundledNginxRouting(annotations))
     assert got["ingress-nginx"] == {"enabled": True, "controller": {"service": {"annotations": annotations}}}
     assert annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] == "internal"
+    assert annotations["service.beta.kubernetes.io/aws-load-balancer-internal"] == "true"
     assert annotations["service.beta.kubernetes.io/aws-load-balancer-type"] == "nlb"
+
+
+def test_a_public_aws_load_balancer_is_internet_facing_without_the_internal_annotation():
+    annotations = load_balancer_annotations("aws", LoadBalancerScheme.PUBLIC)
+    assert annotations == {
+        "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+        "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
+    }
+
+
+def test_internal_load_balancers_on_gcp_and_azure():
+    assert load_balancer_annotations("gcp", LoadBalancerScheme.INTERNAL) == {"cloud.google.com/load-balancer-type": "Internal"}
+    assert load_balancer_annotations("azure", LoadBalancerScheme.INTERNAL, dns_label="anyscale-x") == {
+        "service.beta.kubernetes.io/azure-load-balancer-health-probe-request-path": "/healthz",
+        "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
+        "service.beta.kubernetes.io/azure-dns-label-name": "anyscale-x",
+    }
+    assert load_balancer_annotations("generic", LoadBalancerScheme.INTERNAL) == {}
 
 
 def test_ingress_class_routing_sets_the_class_override_and_address():
