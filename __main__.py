@@ -1,6 +1,7 @@
 """Root stack: one Anyscale cloud on AWS (the default) or Google Cloud (``provider: gcp``),
-or the Anyscale operator on a Kubernetes cluster you run (``provider: generic``), from
-`pulumi config` (see README, "Root stack configuration").
+on VMs or on EKS/GKE (``computeStack: k8s``), or the Anyscale operator on a Kubernetes
+cluster you run (``provider: generic``), from `pulumi config` (see README, "Root stack
+configuration").
 
 `pulumi up` creates it; `pulumi stack output register_command --show-secrets` prints the
 `anyscale cloud register` command (`resource_file`: the same as a resource file); then set
@@ -11,14 +12,23 @@ both: tags/labels every resource with the cloud id).
 import pulumi
 
 PROVIDERS = ("aws", "gcp", "generic")
+COMPUTE_STACKS = ("vm", "k8s")
 
 provider = pulumi.Config().get("provider") or "aws"
-if provider not in PROVIDERS:
+# vm: Ray clusters on VMs; k8s: on EKS/GKE through the Anyscale operator (generic is k8s only).
+compute_stack = pulumi.Config().get("computeStack") or ("k8s" if provider == "generic" else "vm")
+if provider not in PROVIDERS or compute_stack not in COMPUTE_STACKS or (provider, compute_stack) == ("generic", "vm"):
     from anyscale_infra.errors import FieldProblem, InvalidArgsError
 
-    raise InvalidArgsError(
-        "stack config", [FieldProblem(f"{pulumi.get_project()}:provider", f"is {provider!r}; choose one of {', '.join(PROVIDERS)}")]
-    )
+    if provider not in PROVIDERS:
+        problem = FieldProblem(f"{pulumi.get_project()}:provider", f"is {provider!r}; choose one of {', '.join(PROVIDERS)}")
+    elif compute_stack not in COMPUTE_STACKS:
+        problem = FieldProblem(
+            f"{pulumi.get_project()}:computeStack", f"is {compute_stack!r}; choose one of {', '.join(COMPUTE_STACKS)}"
+        )
+    else:
+        problem = FieldProblem(f"{pulumi.get_project()}:computeStack", "is 'vm', but a generic cloud is Kubernetes only (k8s)")
+    raise InvalidArgsError("stack config", [problem])
 
 # A fixed logical name, not the cloud name: renaming the cloud in config must not change
 # URNs (that would replace the bucket and file system).
@@ -37,6 +47,29 @@ if provider == "generic":
     pulumi.export("resource_file", register.resource_file_yaml())
     pulumi.export("operator_namespace", operator.namespace)
     pulumi.export("helm_values", operator.helm_values)
+    cloud = None
+elif compute_stack == "k8s":
+    if provider == "aws":
+        from anyscale_infra.aws import AnyscaleEksCloud
+        from anyscale_infra.aws.config import eks_cloud_args_from_config
+
+        k8s_cloud = AnyscaleEksCloud("anyscale", eks_cloud_args_from_config())
+        pulumi.export("operator_role_arn", k8s_cloud.operator_role_arn)
+        pulumi.export("file_system_id", k8s_cloud.file_system_id)
+    else:
+        from anyscale_infra.gcp import AnyscaleGkeCloud
+        from anyscale_infra.gcp.config import gke_cloud_args_from_config
+
+        k8s_cloud = AnyscaleGkeCloud("anyscale", gke_cloud_args_from_config())
+        pulumi.export("operator_service_account_email", k8s_cloud.operator_service_account_email)
+        pulumi.export("gateway_address", k8s_cloud.gateway_address)
+    pulumi.export("cluster_name", k8s_cloud.cluster_name)
+    pulumi.export("kubernetes_zones", k8s_cloud.kubernetes_zones)
+    pulumi.export("bucket_name", k8s_cloud.bucket_name)
+    pulumi.export("helm_values", k8s_cloud.helm_values)
+    pulumi.export("register_args", k8s_cloud.register_args)
+    pulumi.export("register_command", k8s_cloud.register_command)
+    pulumi.export("resource_file", k8s_cloud.resource_file)
     cloud = None
 elif provider == "gcp":
     from anyscale_infra.gcp import AnyscaleGcpCloud

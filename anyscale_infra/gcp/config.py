@@ -80,3 +80,65 @@ def cloud_args_from_config(config: pulumi.Config | None = None) -> AnyscaleGcpCl
         # A part the args require whose only required field comes from one key.
         key_for_path={"firewall": "ingressCidrs"},
     )
+
+
+def _gke_operator_keys() -> dict[str, tuple[str, str]]:
+    from anyscale_infra.kubernetes.config import operator_config_keys
+
+    # The cloud holds the deployment id and the namespace itself (its Workload Identity
+    # member names the namespace); the other operator keys go to its ``operator`` settings.
+    keys = operator_config_keys("operator.")
+    keys.pop("cloudDeploymentId")
+    keys.pop("operatorNamespace")
+    keys.pop("loadBalancer")  # public or internal follows the cloud's networking mode
+    keys.pop("gatewayAddress")  # the cloud reserves the gateway's address itself
+    return keys
+
+
+#: ``computeStack: k8s`` on Google Cloud (a GKE cloud): config key -> (args path, reader).
+GKE_CONFIG_KEYS: dict[str, tuple[str, str]] = {
+    "cloudName": ("cloud_name", "str"),
+    "projectId": ("project_id", "str"),
+    "region": ("region", "str"),
+    "cloudId": ("cloud_id", "str"),
+    "cloudDeploymentId": ("cloud_deployment_id", "str"),
+    "operatorNamespace": ("namespace", "str"),
+    "kubernetesZones": ("kubernetes_zones", "object"),
+    "podsCidr": ("pods_cidr", "str"),
+    "servicesCidr": ("services_cidr", "str"),
+    "networking": ("network.networking", "str"),
+    "vpcName": ("network.vpc_name", "str"),
+    "subnetCidr": ("network.subnet_cidr", "str"),
+    "bucketName": ("bucket.bucket_name", "str"),
+    "existingBucketName": ("bucket.existing_bucket_name", "str"),
+    "bucketLocation": ("bucket.location", "str"),
+    "protectBucket": ("bucket.protect", "bool"),
+    "enableFilestore": ("enable_filestore", "bool"),
+    "filestoreTier": ("filestore.tier", "str"),
+    "existingFilestoreInstanceId": ("filestore.existing_instance_id", "str"),
+    "existingFilestoreLocation": ("filestore.existing_location", "str"),
+    "protectFilestore": ("filestore.protect", "bool"),
+    "enableMemorystore": ("enable_memorystore", "bool"),
+    "deletionProtection": ("cluster.deletion_protection", "bool"),
+    "nodePools": ("cluster.node_pools", "object"),
+    "reserveGatewayAddress": ("reserve_gateway_address", "bool"),
+    "labels": ("labels", "object"),
+    **_gke_operator_keys(),
+}
+
+
+def gke_cloud_args_from_config(config: pulumi.Config | None = None):
+    """:class:`~anyscale_infra.gcp.gke_cloud.AnyscaleGkeCloudArgs` from :data:`GKE_CONFIG_KEYS`,
+    in the Google provider's project and region unless ``projectId``/``region`` say otherwise."""
+    from anyscale_infra.gcp.gke_cloud import AnyscaleGkeCloudArgs
+
+    provider = pulumi.Config("gcp")
+    return args_from_config(
+        AnyscaleGkeCloudArgs,
+        GKE_CONFIG_KEYS,
+        config,
+        defaults={"cloud_name": pulumi.get_stack(), "project_id": provider.get("project"), "region": provider.get("region")},
+        default_keys={"project_id": "gcp:project", "region": "gcp:region"},
+        # The cloud puts the pods and services ranges on the network's subnet.
+        key_for_path={"network.secondary_ranges.pods": "podsCidr", "network.secondary_ranges.services": "servicesCidr"},
+    )
