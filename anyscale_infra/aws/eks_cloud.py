@@ -168,11 +168,7 @@ class AnyscaleEksCloudArgs(ArgsModel):
     @field_validator("kubernetes_redis_endpoint")
     @classmethod
     def _redis(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None:
-            host, sep, port = value.rpartition(":")
-            if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-                raise ValueError(f"{value!r} is not host:port (e.g. redis.example.internal:6379)")
-        return value
+        return None if value is None else kv.check_redis_endpoint(value)
 
     @field_validator("tags")
     @classmethod

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Optional
 from pydantic import field_validator, model_validator
 
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
+from anyscale_infra.kubernetes import validation as kv
 from anyscale_infra.register import FlagValue, RegisterArgs
 
 COMPUTE_STACK_K8S = "K8S"
@@ -61,11 +62,7 @@ class KubernetesRegisterArgs(RegisterArgs):
     @field_validator("kubernetes_redis_endpoint")
     @classmethod
     def _redis(cls, value: Optional[str]) -> Optional[str]:
-        if value is not None:
-            host, sep, port = value.rpartition(":")
-            if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-                raise ValueError(f"{value!r} is not host:port (e.g. redis.ray-system.svc.cluster.local:6379)")
-        return value
+        return None if value is None else kv.check_redis_endpoint(value)
 
     @model_validator(mode="after")
     def _storage_choice(self) -> "KubernetesRegisterArgs":

@@ -58,6 +58,14 @@ def check_control_plane_url(value: str) -> str:
     return value
 
 
+def check_redis_endpoint(value: str) -> str:
+    """``host:port`` (``--kubernetes-redis-endpoint``: Redis reachable from the pods)."""
+    host, sep, port = value.rpartition(":") if isinstance(value, str) else ("", "", "")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"{value!r} is not host:port (e.g. redis.ray-system.svc.cluster.local:6379)")
+    return value
+
+
 _CHART_VERSION = re.compile(r"^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
 
 
