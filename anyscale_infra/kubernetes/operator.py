@@ -58,6 +58,10 @@ class AnyscaleOperatorArgs(ArgsModel):
     cloud_deployment_id: Optional[str] = None
     """The cloud resource id `cloud register` returns (``cldrsrc_...``). None plans no
     release (first step; a warning says what to do). Optional."""
+    install_operator: Optional[bool] = None
+    """Whether to plan the operator release: None (the default) installs it once
+    ``cloud_deployment_id`` is set; True asks for it now (an error without the id); False
+    never installs it (e.g. while you install it by hand or as the AKS extension)."""
     iam_identity: Optional[StrInput] = None
     """The operator's cloud identity (``global.auth.iamIdentity``): IAM role ARN (EKS, IRSA),
     Google service account email (GKE), managed identity CLIENT id (AKS). Required on GCP and
@@ -143,6 +147,12 @@ class AnyscaleOperatorArgs(ArgsModel):
             has_audience=self.auth_audience is not None,
             has_token=self.anyscale_cli_token is not None,
         )
+        if self.install_operator is True and self.cloud_deployment_id is None:
+            problems.append(FieldProblem(
+                "cloud_deployment_id",
+                "is required to install the operator (install_operator=True): register the cloud first and set the "
+                "cldrsrc_... id it returns",
+            ))
         mode = self.ingress
         if mode is IngressMode.EXISTING_GATEWAY:
             for field in ("existing_gateway_name", "existing_gateway_namespace"):
@@ -182,7 +192,7 @@ class AnyscaleOperatorArgs(ArgsModel):
         notes = []
         if self.ingress is IngressMode.BUNDLED_NGINX:
             notes.append(NGINX_LEGACY_WARNING)
-        if self.cloud_deployment_id is None:
+        if self.cloud_deployment_id is None and self.install_operator is None:
             notes.append(NO_DEPLOYMENT_ID_WARNING)
         if self.chart_version != c.OPERATOR_CHART_VERSION:
             notes.append(
@@ -283,7 +293,7 @@ class AnyscaleOperator(pulumi.ComponentResource):
 
         self.namespace = pulumi.Output.from_input(args.namespace)
         self.service_account = pulumi.Output.from_input(c.OPERATOR_SERVICE_ACCOUNT)
-        self.release_planned = args.cloud_deployment_id is not None
+        self.release_planned = args.cloud_deployment_id is not None and args.install_operator is not False
         self.release: Optional[k8s.helm.v3.Release] = None
         if self.release_planned:
             token = pulumi.Output.secret(args.anyscale_cli_token) if args.anyscale_cli_token is not None else pulumi.Output.from_input(None)

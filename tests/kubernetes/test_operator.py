@@ -256,3 +256,17 @@ def test_what_the_operator_depends_on_every_cluster_object_waits_for():
     placed = [r for r in result.resources if r.custom and r.type.startswith("kubernetes:") and r.name != "node-pools-ready"]
     assert len(placed) == 6
     assert all(marker in r.dependencies for r in placed), [r.name for r in placed if marker not in r.dependencies]
+
+
+def test_asking_for_the_release_without_a_deployment_id_is_an_error():
+    with pytest.raises(InvalidArgsError) as info:
+        AnyscaleOperatorArgs(cloud_provider="gcp", iam_identity=EMAIL, install_operator=True)
+    assert info.value.fields == ["cloud_deployment_id"]
+    assert "is required to install the operator" in str(info.value)
+
+
+def test_install_operator_false_plans_no_release_and_no_warning_even_with_an_id():
+    result, warned = run(cloud_provider="gcp", iam_identity=EMAIL, cloud_deployment_id=DEPLOYMENT, install_operator=False)
+    assert operator_release(result) == []
+    assert not any("cloud_deployment_id" in w for w in warned)
+    assert len(result.by_type(GATEWAY)) == 1  # the rest of the cluster side is still there
