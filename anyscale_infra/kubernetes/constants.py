@@ -56,6 +56,15 @@ DEFAULT_GATEWAY_CLASS: Final = "anyscale-envoy"
 DEFAULT_GATEWAY_NAME: Final = "anyscale-gateway"
 #: The operator routes HTTP(S) to head nodes through the gateway's listeners.
 GATEWAY_LISTENER_PORTS: Final = {"http": 80, "https": 443}
+#: Seed 000: Anyscale's DNS names for head nodes (``session-<id>.i.<domain>``) and services
+#: (``<service>.<cloud>.s.<domain>``) resolve to the ingress, which terminates TLS with the
+#: certificate Anyscale writes into the operator's namespace.
+USER_DATA_DOMAIN: Final = "anyscaleuserdata.com"
+#: The same on Azure's control plane (Microsoft's AKS walkthrough: ``*.i.azure.anyscaleuserdata.com``).
+AZURE_USER_DATA_DOMAIN: Final = "azure.anyscaleuserdata.com"
+#: Seed 000: "Anyscale creates a secret for the certificate (named anyscale-<cldrsrc-id>-certificate)";
+#: Kubernetes names take no '_', so the id's underscore is a '-' (as Microsoft's walkthrough writes it).
+CERTIFICATE_SECRET_TEMPLATE: Final = "anyscale-{deployment}-certificate"
 
 # --- L4 load balancer annotations (seed 000; chart values.yaml; setup_k8s) ---------------------
 AWS_LB_TYPE: Final = "service.beta.kubernetes.io/aws-load-balancer-type"

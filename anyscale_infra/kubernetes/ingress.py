@@ -33,10 +33,34 @@ from anyscale_infra.kubernetes.load_balancer import (  # noqa: F401 - re-exporte
 )
 from anyscale_infra.models import ArgsModel, StrInput
 
-#: The listener the operator's HTTPRoutes attach to (routes from the gateway's namespace).
-DEFAULT_LISTENERS: tuple[dict[str, Any], ...] = (
-    {"name": "http", "protocol": "HTTP", "port": c.GATEWAY_LISTENER_PORTS["http"], "allowedRoutes": {"namespaces": {"from": "Same"}}},
-)
+_SAME_NAMESPACE = {"namespaces": {"from": "Same"}}
+#: The listener every gateway has (routes from the gateway's namespace: the operator's).
+HTTP_LISTENER: dict[str, Any] = {"name": "http", "protocol": "HTTP", "port": c.GATEWAY_LISTENER_PORTS["http"], "allowedRoutes": _SAME_NAMESPACE}
+DEFAULT_LISTENERS: tuple[dict[str, Any], ...] = (HTTP_LISTENER,)
+
+
+def certificate_secret_name(cloud_deployment_id: str) -> str:
+    """The secret Anyscale writes the ingress certificate to (seed 000), in the operator's
+    namespace: ``anyscale-cldrsrc-<id>-certificate``."""
+    return c.CERTIFICATE_SECRET_TEMPLATE.format(deployment=cloud_deployment_id.replace("_", "-"))
+
+
+def gateway_listeners(cloud_deployment_id: Optional[str], user_data_domain: str = c.USER_DATA_DOMAIN) -> tuple[dict[str, Any], ...]:
+    """HTTP, and once the cloud is registered, HTTPS for head nodes (``*.i.<domain>``) and
+    services (``*.s.<domain>``) terminating TLS with Anyscale's certificate (seed 000: "the
+    ingress controller terminates TLS and forwards the traffic to port 80 of the head pod").
+    Before registration there is no certificate to name, so only HTTP (an update, later)."""
+    if cloud_deployment_id is None:
+        return DEFAULT_LISTENERS
+    tls = {"mode": "Terminate", "certificateRefs": [{"kind": "Secret", "name": certificate_secret_name(cloud_deployment_id)}]}
+    https = c.GATEWAY_LISTENER_PORTS["https"]
+    return (
+        HTTP_LISTENER,
+        {"name": "https", "protocol": "HTTPS", "port": https, "hostname": f"*.i.{user_data_domain}", "tls": tls,
+         "allowedRoutes": _SAME_NAMESPACE},
+        {"name": "https-session", "protocol": "HTTPS", "port": https, "hostname": f"*.s.{user_data_domain}", "tls": tls,
+         "allowedRoutes": _SAME_NAMESPACE},
+    )
 
 
 def envoy_proxy_spec(annotations: dict[str, str]) -> dict[str, Any]:
@@ -98,8 +122,15 @@ class AnyscaleGatewayArgs(ArgsModel):
     """The Gateway's name (``networking.gateway.name``). Defaults to ``anyscale-gateway``."""
     gateway_class_name: str = c.DEFAULT_GATEWAY_CLASS
     """The GatewayClass's name. Defaults to ``anyscale-envoy``."""
-    listeners: tuple[dict[str, Any], ...] = DEFAULT_LISTENERS
-    """The Gateway's listeners. Defaults to HTTP on port 80."""
+    cloud_deployment_id: Optional[str] = None
+    """The cloud resource id (``cldrsrc_...``): names the certificate the HTTPS listeners
+    terminate TLS with. None (before registration): HTTP only. Optional."""
+    user_data_domain: str = c.USER_DATA_DOMAIN
+    """The domain of Anyscale's head-node and service names (``anyscaleuserdata.com``;
+    ``azure.anyscaleuserdata.com`` on Azure's control plane)."""
+    listeners: Optional[tuple[dict[str, Any], ...]] = None
+    """The Gateway's listeners. Defaults to :func:`gateway_listeners` (HTTP, and HTTPS for
+    ``*.i.`` and ``*.s.`` once the cloud is registered)."""
     install_envoy_gateway: bool = True
     """Install Envoy Gateway (and the Gateway API CRDs it ships). Set False when the cluster
     already runs it. Defaults to True."""
@@ -114,6 +145,14 @@ class AnyscaleGatewayArgs(ArgsModel):
         if value not in c.CLOUD_PROVIDERS:
             raise ValueError(f"{value!r} is not one of {', '.join(c.CLOUD_PROVIDERS)}")
         return value
+
+    @field_validator("cloud_deployment_id")
+    @classmethod
+    def _deployment(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else kv.check_cloud_deployment_id(value)
+
+    def gateway_listeners(self) -> tuple[dict[str, Any], ...]:
+        return self.listeners if self.listeners is not None else gateway_listeners(self.cloud_deployment_id, self.user_data_domain)
 
     @field_validator("envoy_gateway_chart_version")
     @classmethod
@@ -178,7 +217,7 @@ class AnyscaleGateway(pulumi.ComponentResource):
             api_version=c.GATEWAY_API_VERSION,
             kind="Gateway",
             metadata={"name": args.gateway_name, "namespace": args.namespace},
-            spec=address.apply(lambda a: gateway_spec(args.gateway_class_name, args.listeners, a)),
+            spec=address.apply(lambda a: gateway_spec(args.gateway_class_name, args.gateway_listeners(), a)),
             opts=child(self, depends_on=[gateway_class]),
         )
         self.gateway_name = pulumi.Output.from_input(args.gateway_name)

@@ -175,7 +175,8 @@ class AnyscaleOperatorArgs(ArgsModel):
         if self.azure_dns_label is not None and provider != "azure":
             problems.append(FieldProblem("azure_dns_label", f"applies to azure only, not {provider}"))
         if self.gateway is not None:
-            for field in ("cloud_provider", "namespace", "load_balancer", "address", "azure_dns_label"):
+            for field in ("cloud_provider", "namespace", "load_balancer", "address", "azure_dns_label", "cloud_deployment_id",
+                          "user_data_domain"):
                 if field in self.gateway.model_fields_set:
                     problems.append(FieldProblem(f"gateway.{field}", "is set by the operator's own fields; leave it out here"))
         for field, value in (("existing_gateway_name", self.existing_gateway_name), ("existing_gateway_namespace", self.existing_gateway_namespace)):
@@ -211,6 +212,8 @@ class AnyscaleOperatorArgs(ArgsModel):
             load_balancer=self.load_balancer,
             address=self.gateway_address,
             azure_dns_label=self.azure_dns_label,
+            cloud_deployment_id=self.cloud_deployment_id,
+            user_data_domain=c.AZURE_USER_DATA_DOMAIN if self.control_plane_url == c.AZURE_CONTROL_PLANE_URL else c.USER_DATA_DOMAIN,
         )
 
     def values_args(self, *, iam_identity: Optional[str], anyscale_cli_token: Optional[str],

@@ -130,11 +130,38 @@ def test_the_gateway_is_envoy_gateway_behind_the_gcp_external_load_balancer(gcp_
     }
     gateway = result.one(GATEWAY).inputs
     assert gateway["metadata"] == {"name": "anyscale-gateway", "namespace": "anyscale-operator"}
+    # Seed 000: the ingress terminates TLS with the certificate Anyscale writes to
+    # anyscale-<cldrsrc id>-certificate in the operator's namespace.
+    tls = {"mode": "Terminate", "certificateRefs": [{"kind": "Secret", "name": "anyscale-cldrsrc-abcdefgh12345678ijklmnop12-certificate"}]}
+    same = {"namespaces": {"from": "Same"}}
     assert gateway["spec"] == {
         "gatewayClassName": "anyscale-envoy",
-        "listeners": [{"name": "http", "protocol": "HTTP", "port": 80, "allowedRoutes": {"namespaces": {"from": "Same"}}}],
+        "listeners": [
+            {"name": "http", "protocol": "HTTP", "port": 80, "allowedRoutes": same},
+            {"name": "https", "protocol": "HTTPS", "port": 443, "hostname": "*.i.anyscaleuserdata.com", "tls": tls, "allowedRoutes": same},
+            {"name": "https-session", "protocol": "HTTPS", "port": 443, "hostname": "*.s.anyscaleuserdata.com", "tls": tls,
+             "allowedRoutes": same},
+        ],
         "addresses": [{"type": "IPAddress", "value": "34.120.1.2"}],
     }
+
+
+def test_before_registration_the_gateway_listens_on_http_only(first_step):
+    """No deployment id, no certificate to name: HTTPS comes with the second step (an update)."""
+    result, _ = first_step
+    assert result.one(GATEWAY).inputs["spec"]["listeners"] == [
+        {"name": "http", "protocol": "HTTP", "port": 80, "allowedRoutes": {"namespaces": {"from": "Same"}}}
+    ]
+
+
+def test_on_azures_control_plane_the_listeners_name_azures_domain():
+    result, _ = run(
+        cloud_provider="azure", iam_identity="0f8fad5b-d9cb-469f-a165-70867728950e",
+        auth_audience="api://086bc555-6989-4362-ba30-fded273e432b/.default", cloud_deployment_id=DEPLOYMENT,
+        control_plane_url="https://console.azure.anyscale.com",
+    )
+    hostnames = [item.get("hostname") for item in result.one(GATEWAY).inputs["spec"]["listeners"]]
+    assert hostnames == [None, "*.i.azure.anyscaleuserdata.com", "*.s.azure.anyscaleuserdata.com"]
 
 
 def test_aws_private_gets_an_internal_nlb_and_the_region():
