@@ -265,5 +265,5 @@ def test_each_provider_package_has_its_own_shapes():
 
     assert package_of("aws:ec2/vpc:Vpc") == "aws" and package_of("pulumi:providers:gcp") == "gcp"
     assert package_of("random:index/randomId:RandomId") == "random"
-    assert set(PreviewMocks({}).shapes) == {"aws", "gcp", "kubernetes", "random"}
+    assert set(PreviewMocks({}).shapes) == {"aws", "azure-native", "gcp", "kubernetes", "random"}
     assert package_of("kubernetes:helm.sh/v3:Release") == "kubernetes"

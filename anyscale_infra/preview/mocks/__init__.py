@@ -2,7 +2,7 @@
 
 The mock engine asks two things: the state of every new resource, and the answer of every
 data source. :class:`PreviewMocks` hands each question to the shapes of the resource's (or
-invoke's) package — ``aws`` (:mod:`.aws`), ``gcp`` (:mod:`.gcp`), ``kubernetes`` (:mod:`.kubernetes`), ``random``
+invoke's) package — ``aws`` (:mod:`.aws`), ``azure-native`` (:mod:`.azure`), ``gcp`` (:mod:`.gcp`), ``kubernetes`` (:mod:`.kubernetes`), ``random``
 (:mod:`.random`) — and every other provider still gets sane deterministic values: its
 inputs echoed back and a stable id derived from the URN (``<type>-<12 hex>``). Every value
 is derived from the resource's URN, so a plan can be diffed between runs, and every value
@@ -18,12 +18,13 @@ import pulumi
 
 from anyscale_infra.preview.mocks._base import Generated, ProviderShapes, fallback_id
 from anyscale_infra.preview.mocks.aws import PREVIEW_ACCOUNT_ID, AwsShapes
+from anyscale_infra.preview.mocks.azure import AzureShapes
 from anyscale_infra.preview.mocks.gcp import GcpShapes
 from anyscale_infra.preview.mocks.kubernetes import KubernetesShapes
 from anyscale_infra.preview.mocks.random import RandomShapes
 
 #: Each provider package's shapes (package = the first part of its type tokens).
-SHAPES: tuple[type[ProviderShapes], ...] = (AwsShapes, GcpShapes, KubernetesShapes, RandomShapes)
+SHAPES: tuple[type[ProviderShapes], ...] = (AwsShapes, AzureShapes, GcpShapes, KubernetesShapes, RandomShapes)
 
 PROVIDER_TYPE_PREFIX = "pulumi:providers:"
 
