@@ -116,15 +116,17 @@ class AnyscaleGatewayArgs(ArgsModel):
     """Public or internal load balancer. Defaults to public (direct networking)."""
     address: Optional[StrInput] = None
     """A reserved address for the load balancer (GCP static IP, ...). Optional."""
-    azure_dns_label: Optional[str] = None
-    """Azure: a DNS label for the public address (``<label>.<region>.cloudapp.azure.com``)."""
+    azure_dns_label: Optional[StrInput] = None
+    """Azure: a DNS label for the public address (``<label>.<region>.cloudapp.azure.com``);
+    may be an output (e.g. from the cloud resource id)."""
     gateway_name: str = c.DEFAULT_GATEWAY_NAME
     """The Gateway's name (``networking.gateway.name``). Defaults to ``anyscale-gateway``."""
     gateway_class_name: str = c.DEFAULT_GATEWAY_CLASS
     """The GatewayClass's name. Defaults to ``anyscale-envoy``."""
-    cloud_deployment_id: Optional[str] = None
-    """The cloud resource id (``cldrsrc_...``): names the certificate the HTTPS listeners
-    terminate TLS with. None (before registration): HTTP only. Optional."""
+    cloud_deployment_id: Optional[StrInput] = None
+    """The cloud resource id (``cldrsrc_...``, or an output of one: native registration on
+    Azure): names the certificate the HTTPS listeners terminate TLS with. None (before
+    registration): HTTP only. Optional."""
     user_data_domain: str = c.USER_DATA_DOMAIN
     """The domain of Anyscale's head-node and service names (``anyscaleuserdata.com``;
     ``azure.anyscaleuserdata.com`` on Azure's control plane)."""
@@ -148,11 +150,12 @@ class AnyscaleGatewayArgs(ArgsModel):
 
     @field_validator("cloud_deployment_id")
     @classmethod
-    def _deployment(cls, value: Optional[str]) -> Optional[str]:
-        return None if value is None else kv.check_cloud_deployment_id(value)
+    def _deployment(cls, value: Optional[StrInput]) -> Optional[StrInput]:
+        return kv.check_cloud_deployment_id(value) if isinstance(value, str) else value
 
-    def gateway_listeners(self) -> tuple[dict[str, Any], ...]:
-        return self.listeners if self.listeners is not None else gateway_listeners(self.cloud_deployment_id, self.user_data_domain)
+    def gateway_listeners(self, cloud_deployment_id: Optional[str]) -> tuple[dict[str, Any], ...]:
+        """The listeners for the (resolved) deployment id."""
+        return self.listeners if self.listeners is not None else gateway_listeners(cloud_deployment_id, self.user_data_domain)
 
     @field_validator("envoy_gateway_chart_version")
     @classmethod
@@ -180,7 +183,9 @@ class AnyscaleGateway(pulumi.ComponentResource):
         super().__init__(type_token("AnyscaleGateway"), name, None, opts)
         # Pulumi hands children the provider, not depends_on (e.g. a new cluster's node pools).
         hand_on_depends_on(self, opts)
-        annotations = load_balancer_annotations(args.cloud_provider, args.load_balancer, dns_label=args.azure_dns_label)
+        annotations = pulumi.Output.from_input(args.azure_dns_label).apply(
+            lambda label: load_balancer_annotations(args.cloud_provider, args.load_balancer, dns_label=label)
+        )
         depends: list[pulumi.Resource] = []
         if args.install_envoy_gateway:
             controller = k8s.helm.v3.Release(
@@ -200,7 +205,7 @@ class AnyscaleGateway(pulumi.ComponentResource):
             api_version=c.ENVOY_PROXY_API_VERSION,
             kind="EnvoyProxy",
             metadata={"name": proxy_name, "namespace": args.envoy_gateway_namespace},
-            spec=envoy_proxy_spec(annotations),
+            spec=annotations.apply(envoy_proxy_spec),
             opts=child(self, depends_on=list(depends)),
         )
         gateway_class = k8s.apiextensions.CustomResource(
@@ -217,13 +222,15 @@ class AnyscaleGateway(pulumi.ComponentResource):
             api_version=c.GATEWAY_API_VERSION,
             kind="Gateway",
             metadata={"name": args.gateway_name, "namespace": args.namespace},
-            spec=address.apply(lambda a: gateway_spec(args.gateway_class_name, args.gateway_listeners(), a)),
+            spec=pulumi.Output.all(address, pulumi.Output.from_input(args.cloud_deployment_id)).apply(
+                lambda v: gateway_spec(args.gateway_class_name, args.gateway_listeners(v[1]), v[0])
+            ),
             opts=child(self, depends_on=[gateway_class]),
         )
         self.gateway_name = pulumi.Output.from_input(args.gateway_name)
         self.gateway_namespace = pulumi.Output.from_input(args.namespace)
         self.address = address
-        self.annotations = pulumi.Output.from_input(annotations)
+        self.annotations = annotations
         self.gateway = gateway
         self.register_outputs(
             {"gateway_name": self.gateway_name, "gateway_namespace": self.gateway_namespace, "address": self.address}

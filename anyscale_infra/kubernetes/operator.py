@@ -95,7 +95,7 @@ class AnyscaleOperatorArgs(ArgsModel):
     ingress_address: Optional[str] = None
     """INGRESS_CLASS: the address clients use when not the Ingress status's (``networking.ingress.address``)."""
     azure_dns_label: Optional[str] = None
-    """Azure: a DNS label for the public load balancer address."""
+    """Azure: a DNS label for the public load balancer address (``<label>.<region>.cloudapp.azure.com``)."""
     gateway: Optional[AnyscaleGatewayArgs] = None
     """GATEWAY: the gateway's own settings (chart version, names, listeners); the provider,
     namespace, scheme and address are wired from the fields above."""
