@@ -1,10 +1,10 @@
-"""The anyscale-operator chart's value keys (tests/kubernetes/chart/operator-1.8.0-keys.txt)."""
+"""The anyscale-operator chart's value keys (tests/kubernetes/chart/operator-1.8.0-keys.txt), for every test of helm values."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-KEYS_FILE = Path(__file__).parent / "chart" / "operator-1.8.0-keys.txt"
+KEYS_FILE = Path(__file__).parent / "kubernetes" / "chart" / "operator-1.8.0-keys.txt"
 
 #: Keys whose value is a map of the user's own keys (values.yaml declares ``{}`` or names
 #: entries the user picks): anything below them is the chart's to read.

@@ -1,0 +1,138 @@
+"""Native registration: the ARM bodies of Anyscale.Platform/clouds and cloudResources/default,
+the Anyscale.AKS.Operator extension (plan, release train, namespace, settings from the shared
+values builder, keyed only as the pinned chart reads them), and the ids kept apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from anyscale_infra.azure.ids import ClientId, PrincipalId
+from anyscale_infra.azure.registration import (
+    AnyscaleAzureRegistration,
+    AnyscaleAzureRegistrationArgs,
+    cloud_resource_properties,
+    dns_label_for,
+    gateway_hostname,
+    operator_extension_settings,
+)
+from anyscale_infra.preview.engine import run_function
+from chart_keys import unknown_keys
+
+PRINCIPAL = "0f8fad5b-d9cb-469f-a165-70867728950e"
+CLIENT = "7d1f2c3b-1111-4222-8333-444455556666"
+DEPLOYMENT = "cldrsrc_abcdefgh12345678ijklmnop12"
+BUCKET = "abfss://anyscale-data@anyscaleprod01.dfs.core.windows.net"
+ENDPOINT = "https://anyscaleprod01.blob.core.windows.net/"
+RESOURCE = "azure-native:resources:Resource"
+EXTENSION = "azure-native:kubernetesconfiguration:Extension"
+
+
+def test_the_cloud_resource_names_the_principal_id_and_the_storage():
+    assert cloud_resource_properties(BUCKET, ENDPOINT, PrincipalId(PRINCIPAL)) == {
+        "provider": "Azure",
+        "computeStack": "K8S",
+        "cloudStorageBucketName": BUCKET,
+        "cloudStorageBucketEndpoint": ENDPOINT,
+        "anyscaleOperatorIamIdentity": PRINCIPAL,
+    }
+
+
+def test_the_client_id_is_refused_where_the_principal_id_belongs_and_the_reverse():
+    with pytest.raises(ValueError, match="takes the managed identity's principal id, and .* is its client id"):
+        cloud_resource_properties(BUCKET, ENDPOINT, ClientId(CLIENT))
+    with pytest.raises(ValueError, match="takes the managed identity's client id, and .* is its principal id"):
+        operator_extension_settings(cloud_deployment_id=DEPLOYMENT, client_id=PrincipalId(PRINCIPAL), namespace="anyscale-operator",
+                                    gateway_name="anyscale-gateway", gateway_hostname_value=None)
+
+
+def test_the_extension_settings_are_the_operators_values_on_azures_control_plane():
+    settings = operator_extension_settings(
+        cloud_deployment_id=DEPLOYMENT, client_id=ClientId(CLIENT), namespace="anyscale-operator",
+        gateway_name="anyscale-gateway", gateway_hostname_value="cldrsrc-abcdefgh12345678ijklmnop12.eastus2.cloudapp.azure.com",
+    )
+    assert settings == {
+        "global.cloudDeploymentId": DEPLOYMENT,
+        "global.cloudProvider": "azure",
+        "global.controlPlaneURL": "https://console.azure.anyscale.com",
+        "global.auth.iamIdentity": CLIENT,
+        "global.auth.audience": "api://086bc555-6989-4362-ba30-fded273e432b/.default",
+        "workloads.serviceAccount.name": "anyscale-operator",
+        "networking.gateway.enabled": "true",
+        "networking.gateway.name": "anyscale-gateway",
+        "networking.gateway.namespace": "anyscale-operator",
+        "networking.gateway.hostname": "cldrsrc-abcdefgh12345678ijklmnop12.eastus2.cloudapp.azure.com",
+    }
+    # Microsoft's walkthrough also sets networking.gateway.className: chart 1.8 does not read it.
+    assert unknown_keys(settings) == []
+    assert "networking.gateway.className" not in settings
+
+
+def test_the_gateways_name_comes_from_the_cloud_resource_id():
+    assert dns_label_for(DEPLOYMENT) == "cldrsrc-abcdefgh12345678ijklmnop12"
+    assert gateway_hostname("cldrsrc-x", "westus3") == "cldrsrc-x.westus3.cloudapp.azure.com"
+
+
+def _program(**overrides):
+    def program():
+        args = dict(
+            cloud_name="aks-cloud", resource_group_name="anyscale-rg", location="eastus2", bucket_name=BUCKET,
+            bucket_endpoint=ENDPOINT, principal_id=PrincipalId(PRINCIPAL), client_id=ClientId(CLIENT),
+            cluster_name="anyscale-aks", cluster_resource_group_name="anyscale-rg",
+        )
+        AnyscaleAzureRegistration("anyscale", AnyscaleAzureRegistrationArgs(**{**args, **overrides}))
+
+    return program
+
+
+@pytest.fixture(scope="module")
+def registered():
+    return run_function(_program(), config={"azure-native:location": "eastus2"})
+
+
+def test_the_cloud_is_an_anyscale_platform_resource_in_the_group(registered):
+    cloud = next(r for r in registered.by_type(RESOURCE) if r.inputs["resourceType"] == "clouds")
+    assert cloud.inputs["resourceProviderNamespace"] == "Anyscale.Platform"
+    assert cloud.inputs["resourceName"] == "aks-cloud"
+    assert cloud.inputs["apiVersion"] == "2026-02-01-preview"
+    assert cloud.inputs["resourceGroupName"] == "anyscale-rg"
+    assert cloud.inputs["parentResourcePath"] == ""
+    assert cloud.inputs["tags"] == {"anyscale-cloud": "aks-cloud"}
+
+
+def test_the_cloud_resource_is_its_default_child(registered):
+    child = next(r for r in registered.by_type(RESOURCE) if r.inputs["resourceType"] == "cloudResources")
+    assert child.inputs["parentResourcePath"] == "clouds/aks-cloud"
+    assert child.inputs["resourceName"] == "default"
+    assert child.inputs["properties"]["anyscaleOperatorIamIdentity"] == PRINCIPAL
+    cloud = next(r for r in registered.by_type(RESOURCE) if r.inputs["resourceType"] == "clouds")
+    assert cloud.urn in child.dependencies
+
+
+def test_the_extension_is_the_marketplace_operator_wired_to_the_cloud_resource(registered):
+    extension = registered.one(EXTENSION).inputs
+    assert extension["extensionType"] == "Anyscale.AKS.Operator"
+    assert extension["extensionName"] == "anyscaleoperator"
+    assert extension["releaseTrain"] == "stable" and extension["autoUpgradeMinorVersion"] is True
+    assert extension["plan"] == {"name": "anyscale-operator", "product": "anyscale-operator-aks", "publisher": "anyscale1750870039553"}
+    assert extension["scope"] == {"cluster": {"releaseNamespace": "anyscale-operator"}}
+    assert (extension["clusterName"], extension["clusterResourceName"], extension["clusterRp"]) == (
+        "anyscale-aks", "managedClusters", "Microsoft.ContainerService",
+    )
+    settings = extension["configurationSettings"]
+    # The preview's cloud resource id (a made-up cldrsrc_), fed straight into the operator.
+    deployment = settings["global.cloudDeploymentId"]
+    assert deployment.startswith("cldrsrc_") and len(deployment) == len(DEPLOYMENT)
+    assert settings["global.auth.iamIdentity"] == CLIENT
+    assert settings["networking.gateway.hostname"] == f"{deployment.replace('_', '-')}.eastus2.cloudapp.azure.com"
+
+
+def test_a_pinned_extension_version_turns_the_release_train_and_auto_upgrade_off():
+    result = run_function(_program(extension_version="1.8.0"), config={"azure-native:location": "eastus2"})
+    extension = result.one(EXTENSION).inputs
+    assert extension["version"] == "1.8.0" and extension["autoUpgradeMinorVersion"] is False
+    assert extension["releaseTrain"] == "Stable"  # not ours: the SDK's own default when none is given
+
+
+def test_without_the_extension_only_the_cloud_is_registered():
+    result = run_function(_program(install_extension=False), config={"azure-native:location": "eastus2"})
+    assert result.by_type(EXTENSION) == [] and len(result.by_type(RESOURCE)) == 2
