@@ -118,7 +118,12 @@ class AnyscaleAzureRegistrationArgs(ArgsModel):
     """The Gateway the operator routes through. Defaults to ``anyscale-gateway``."""
     gateway_hostname: Optional[StrInput] = None
     """The gateway's public name; None: ``<dns label>.<region>.cloudapp.azure.com`` from the
-    cloud resource id (the gateway's load balancer carries that DNS label)."""
+    cloud resource id (the gateway's load balancer carries that DNS label) unless
+    ``gateway_dns_label`` is False."""
+    gateway_dns_label: bool = True
+    """The gateway's public load balancer carries the DNS label from the cloud resource id.
+    False for an internal load balancer (no public name: the operator reads the Gateway's
+    address). Defaults to True."""
     api_version: str = c.ANYSCALE_PLATFORM_API_VERSION
     """The ``Anyscale.Platform`` API version. Defaults to the pinned preview version."""
     install_extension: bool = True
@@ -167,7 +172,7 @@ class AnyscaleAzureRegistration(pulumi.ComponentResource):
     def __init__(self, name: str, args: AnyscaleAzureRegistrationArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
         super().__init__(type_token("AnyscaleAzureRegistration"), name, None, opts)
         hand_on_depends_on(self, opts)
-        from pulumi_azure_native import kubernetesconfiguration, resources
+        from pulumi_azure_native import resources
 
         tags = {**args.tags, "anyscale-cloud": args.cloud_name}
         cloud = resources.Resource(
@@ -207,7 +212,7 @@ class AnyscaleAzureRegistration(pulumi.ComponentResource):
         if args.install_extension:
             hostname = (
                 pulumi.Output.from_input(args.gateway_hostname)
-                if args.gateway_hostname is not None
+                if args.gateway_hostname is not None or not args.gateway_dns_label
                 else self.cloud_resource_id.apply(lambda rid: gateway_hostname(dns_label_for(rid), args.location) if rid else None)
             )
             settings = pulumi.Output.all(
@@ -219,30 +224,51 @@ class AnyscaleAzureRegistration(pulumi.ComponentResource):
                     extra_values=args.extra_values,
                 )
             )
-            self.extension = kubernetesconfiguration.Extension(
-                f"{name}-operator",
-                cluster_name=args.cluster_name,
-                cluster_resource_name="managedClusters",
-                cluster_rp="Microsoft.ContainerService",
-                resource_group_name=args.cluster_resource_group_name,
-                extension_name=c.OPERATOR_EXTENSION_NAME,
-                extension_type=c.OPERATOR_EXTENSION_TYPE,
-                release_train=None if args.extension_version else args.release_train,
-                version=args.extension_version,
-                auto_upgrade_minor_version=args.extension_version is None,
-                plan=kubernetesconfiguration.PlanArgs(
-                    name=c.OPERATOR_PLAN_NAME, product=c.OPERATOR_PLAN_PRODUCT, publisher=c.OPERATOR_PLAN_PUBLISHER
-                ),
-                scope=kubernetesconfiguration.ScopeArgs(
-                    cluster=kubernetesconfiguration.ScopeClusterArgs(release_namespace=args.namespace)
-                ),
-                configuration_settings=settings,
+            self.extension = operator_extension(
+                f"{name}-operator", settings, cluster_name=args.cluster_name,
+                cluster_resource_group_name=args.cluster_resource_group_name, namespace=args.namespace,
+                release_train=args.release_train, version=args.extension_version,
                 opts=child(self, depends_on=[cloud_resource]),
             )
             self.extension_settings = settings
         self.register_outputs(
             {"cloud_arm_id": self.cloud_arm_id, "cloud_resource_id": self.cloud_resource_id, "cloud_id": self.cloud_id}
         )
+
+
+def operator_extension(
+    name: str,
+    settings: Any,
+    *,
+    cluster_name: StrInput,
+    cluster_resource_group_name: StrInput,
+    namespace: str,
+    release_train: str = c.OPERATOR_EXTENSION_RELEASE_TRAIN,
+    version: Optional[str] = None,
+    opts: Optional[pulumi.ResourceOptions] = None,
+) -> Any:
+    """The ``Anyscale.AKS.Operator`` marketplace extension on the cluster, in ``namespace``
+    (the release train's newest, auto-upgraded; or ``version`` pinned)."""
+    from pulumi_azure_native import kubernetesconfiguration
+
+    return kubernetesconfiguration.Extension(
+        name,
+        cluster_name=cluster_name,
+        cluster_resource_name="managedClusters",
+        cluster_rp="Microsoft.ContainerService",
+        resource_group_name=cluster_resource_group_name,
+        extension_name=c.OPERATOR_EXTENSION_NAME,
+        extension_type=c.OPERATOR_EXTENSION_TYPE,
+        release_train=None if version else release_train,
+        version=version,
+        auto_upgrade_minor_version=version is None,
+        plan=kubernetesconfiguration.PlanArgs(
+            name=c.OPERATOR_PLAN_NAME, product=c.OPERATOR_PLAN_PRODUCT, publisher=c.OPERATOR_PLAN_PUBLISHER
+        ),
+        scope=kubernetesconfiguration.ScopeArgs(cluster=kubernetesconfiguration.ScopeClusterArgs(release_namespace=namespace)),
+        configuration_settings=settings,
+        opts=opts,
+    )
 
 
 def _cloud_id_of(sso_url: Optional[str]) -> Optional[str]:
