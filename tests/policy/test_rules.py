@@ -103,7 +103,7 @@ BROKEN = {
 def test_every_aws_rule_has_a_violating_fixture():
     """(The GCP rules have theirs in test_gcp_rules.py.)"""
     assert set(BROKEN) == {p.name for p in ALL_POLICIES if p.name.startswith("anyscale-aws-")}
-    assert all(p.name.startswith(("anyscale-aws-", "anyscale-gcp-", "anyscale-k8s-")) for p in ALL_POLICIES)
+    assert all(p.name.startswith(("anyscale-aws-", "anyscale-gcp-", "anyscale-k8s-", "anyscale-azure-")) for p in ALL_POLICIES)
 
 
 @pytest.mark.parametrize("rule_id", sorted(BROKEN))

@@ -19,6 +19,12 @@ Which resources are the operator's:
 - the operator release: a ``kubernetes:helm.sh/v3:Release`` (or a ``helm.sh/v4:Chart``)
   whose ``chart`` is ``anyscale-operator`` (also ``anyscale/anyscale-operator`` or an OCI
   reference ending with it);
+- on AKS, the operator extension: an ``azure-native:kubernetesconfiguration:Extension`` of
+  type ``Anyscale.AKS.Operator`` (:func:`operator_extensions`, read as a release: its
+  ``configurationSettings`` are the chart values as flat dotted keys, its release namespace
+  is ``scope.cluster.releaseNamespace`` or ``scope.namespace.targetNamespace``). The
+  ``anyscale-k8s-*`` rules judge only what they say of it (its ingress class); the
+  ``anyscale-azure-*`` rules judge its identity;
 - its service account: ``values.operator.serviceAccount.name`` (chart default
   ``anyscale-operator``), in the release's ``namespace`` (any namespace when the release
   does not say);
@@ -39,6 +45,7 @@ from typing import Any, Optional
 
 from pulumi_policy import PolicyResource
 
+from anyscale_infra.azure import constants as azure_c
 from anyscale_infra.gcp import constants as gcp_c
 from anyscale_infra.kubernetes import constants as c
 from anyscale_infra.policy._readers import as_list, of_type
@@ -65,6 +72,8 @@ EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 POD_IDENTITY = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
 GKE_CLUSTER = "gcp:container/cluster:Cluster"
 GKE_NODE_POOL = "gcp:container/nodePool:NodePool"
+#: The operator as an AKS cluster extension (pulumi-azure-native 3).
+AKS_EXTENSION = "azure-native:kubernetesconfiguration:Extension"
 
 # -- facts the rules need that the constants modules do not hold ----------------------------------
 #: Who a Kubernetes service account is to IAM under IRSA: the token's ``sub`` (EKS user guide).
@@ -164,6 +173,19 @@ class OperatorRelease:
     """``values.global.auth.iamIdentity`` (non-empty), or a marker."""
     from_files: bool
     """``valueYamlFiles`` are given: a value missing from ``values`` may be in them."""
+    extension: bool = False
+    """The AKS extension (``configurationSettings``), not a helm release (``values``)."""
+
+    @property
+    def label(self) -> str:
+        """``the anyscale-operator release <name>`` / ``the Anyscale.AKS.Operator extension <name>``."""
+        if self.extension:
+            return f"the {azure_c.OPERATOR_EXTENSION_TYPE} extension {self.resource.name}"
+        return f"the {c.OPERATOR_CHART} release {self.resource.name}"
+
+    def where(self, *path: str) -> str:
+        """How a message names a value: ``values.a.b`` or ``configurationSettings a.b``."""
+        return f"configurationSettings {'.'.join(path)}" if self.extension else f"values.{'.'.join(path)}"
 
     @property
     def subject(self) -> str:
@@ -214,6 +236,77 @@ def operator_release(resource: PolicyResource) -> Optional[OperatorRelease]:
 
 def operator_releases(resources: Iterable[PolicyResource]) -> list[OperatorRelease]:
     return [r for r in (operator_release(x) for x in of_type(resources, *INSTALLS)) if r is not None]
+
+
+def _split_key(key: str) -> list[str]:
+    """``a.b\\.c`` -> ``[a, b.c]`` (helm's ``--set`` escapes a dot inside a key)."""
+    parts, current, escaped = [], "", False
+    for char in key:
+        if escaped:
+            current, escaped = current + char, False
+        elif char == "\\":
+            escaped = True
+        elif char == ".":
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
+def unflatten(settings: Any) -> Any:
+    """An extension's flat ``{"a.b": v}`` settings as the nested values the chart reads; a
+    key that clashes with another (``a`` and ``a.b``) is left out. Markers pass through."""
+    if not isinstance(settings, Mapping):
+        return settings
+    nested: dict[str, Any] = {}
+    for key in annotations(settings):  # known keys; a value may be UNKNOWN
+        *parents, leaf = _split_key(key)
+        node: Any = nested
+        for part in parents:
+            node = node.setdefault(part, {}) if isinstance(node, dict) else None
+        if isinstance(node, dict) and not isinstance(node.get(leaf), dict):
+            value = dig(settings, key)
+            node[leaf] = None if value is UNKNOWN else value
+    return nested
+
+
+def is_operator_extension(resource: PolicyResource) -> bool:
+    kind = dig(resource.props, "extensionType")
+    return resource.resource_type == AKS_EXTENSION and isinstance(kind, str) and kind.lower() == azure_c.OPERATOR_EXTENSION_TYPE.lower()
+
+
+def operator_extension(resource: PolicyResource) -> Optional[OperatorRelease]:
+    """The ``Anyscale.AKS.Operator`` extension read as a release (``values`` unflattened from
+    ``configurationSettings``; ``configurationProtectedSettings`` fill keys it lacks)."""
+    if not is_operator_extension(resource):
+        return None
+    settings = dig(resource.props, "configurationSettings")
+    protected = dig(resource.props, "configurationProtectedSettings")
+    if settings is MISSING and isinstance(protected, Mapping):
+        settings = {}
+    if isinstance(settings, Mapping) and isinstance(protected, Mapping):
+        settings = {**annotations(protected), **annotations(settings)}
+    values = unflatten(settings)
+    namespace = text(dig(resource.props, "scope", "cluster", "releaseNamespace"))
+    if namespace is MISSING:
+        namespace = text(dig(resource.props, "scope", "namespace", "targetNamespace"))
+    account = text(dig(values, "operator", "serviceAccount", "name"))
+    return OperatorRelease(
+        resource=resource,
+        values=values if isinstance(values, Mapping) or values is UNKNOWN else MISSING,
+        namespace=namespace if isinstance(namespace, str) else None,
+        service_account=c.OPERATOR_SERVICE_ACCOUNT if account is MISSING else (account if isinstance(account, str) else None),
+        provider="azure",
+        identity=text(dig(values, "global", "auth", "iamIdentity")),
+        from_files=False,
+        extension=True,
+    )
+
+
+def operator_extensions(resources: Iterable[PolicyResource]) -> list[OperatorRelease]:
+    """Every ``Anyscale.AKS.Operator`` extension of the program, read as a release."""
+    return [r for r in (operator_extension(x) for x in of_type(resources, AKS_EXTENSION)) if r is not None]
 
 
 def release_clouds(release: OperatorRelease, resources: list[PolicyResource]) -> set[str]:
