@@ -13,8 +13,33 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-#: Public name -> the module that defines it (filled as the components land).
-_EXPORTS: dict[str, str] = {}
+#: Public name -> the module that defines it.
+_EXPORTS: dict[str, str] = {
+    "AnyscaleResourceGroup": "resource_group",
+    "AnyscaleResourceGroupArgs": "resource_group",
+    "AnyscaleAzureNetwork": "network",
+    "AnyscaleAzureNetworkArgs": "network",
+    "AnyscaleAksCluster": "aks",
+    "AnyscaleAksClusterArgs": "aks",
+    "AksNodePoolArgs": "aks",
+    "AksSystemPoolArgs": "aks",
+    "AksPodNetworking": "aks",
+    "AksNetworkPolicy": "aks",
+    "AksSkuTier": "aks",
+    "AnyscaleAzureStorage": "storage",
+    "AnyscaleAzureStorageArgs": "storage",
+    "StorageSku": "storage",
+    "AnyscaleAksOperatorIdentity": "identity",
+    "AnyscaleAksOperatorIdentityArgs": "identity",
+    "AnyscaleAzureRegistration": "registration",
+    "AnyscaleAzureRegistrationArgs": "registration",
+    "AzureK8sRegisterArgs": "register",
+    "AnyscaleAzureCloud": "cloud",
+    "AnyscaleAzureCloudArgs": "cloud",
+    "AzureRegistration": "cloud",
+    "PrincipalId": "ids",
+    "ClientId": "ids",
+}
 
 __all__ = sorted(_EXPORTS)
 

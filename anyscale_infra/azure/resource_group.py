@@ -104,11 +104,15 @@ class AnyscaleResourceGroupArgs(ArgsModel):
                 for field in ("resource_group_name", "protect", "tags", "cloud_id")
                 if field in self.model_fields_set
             ]
-        elif self.location is None:
-            problems.append(FieldProblem("location", "is required for a new resource group (the cloud's region)"))
         if problems:
             raise InvalidArgsError(type(self).__name__, problems)
         return self
+
+    def wiring_problems(self) -> list[FieldProblem]:
+        """What the Azure cloud composite fills in: checked by the component before any resource."""
+        if self.existing_resource_group_name is None and self.location is None:
+            return [FieldProblem("location", "is required for a new resource group (the cloud's region)")]
+        return []
 
     @property
     def is_existing(self) -> bool:
@@ -147,6 +151,8 @@ class AnyscaleResourceGroup(pulumi.ComponentResource):
     """The group created (None for an existing one)."""
 
     def __init__(self, name: str, args: AnyscaleResourceGroupArgs, opts: Optional[pulumi.ResourceOptions] = None) -> None:
+        if problems := args.wiring_problems():
+            raise InvalidArgsError(type(args).__name__, problems)
         super().__init__(w.type_token("AnyscaleResourceGroup"), name, None, opts)
         w.hand_on_depends_on(self, opts)
         if args.is_existing:

@@ -108,12 +108,19 @@ def test_an_existing_group_is_checked_against_its_lookup(azure_preview, azure_an
     assert error.fields == ["existing_resource_group_name"] and "not available in brazilsouth" in str(error)
 
 
+def test_a_new_group_without_a_location_is_refused_before_any_resource():
+    """The cloud composite wires the location: the rule runs when the component is built."""
+    args = AnyscaleResourceGroupArgs()  # fine on its own
+    with pytest.raises(InvalidArgsError) as info:
+        AnyscaleResourceGroup("g", args)
+    assert info.value.fields == ["location"] and "is required for a new resource group" in str(info.value)
+
+
 @pytest.mark.parametrize(
     "args, field, needle",
     [
         ({"location": "brazilsouth"}, "location", "Anyscale.Platform/clouds is not available in brazilsouth"),
         ({"location": "East US 2"}, "location", "is not an Azure region name like eastus2"),
-        ({}, "location", "is required for a new resource group"),
         ({"location": "eastus2", "resource_group_name": "bad/name"}, "resource_group_name", "must be 1 to 90"),
         ({"location": "eastus2", "supported_regions": []}, "supported_regions", "needs at least one region"),
         ({"existing_resource_group_name": "rg", "protect": False}, "protect", "only one of existing_resource_group_name and protect"),
