@@ -1,7 +1,7 @@
 """Root stack: one Anyscale cloud on AWS (the default) or Google Cloud (``provider: gcp``),
-on VMs or on EKS/GKE (``computeStack: k8s``), or the Anyscale operator on a Kubernetes
-cluster you run (``provider: generic``), from `pulumi config` (see README, "Root stack
-configuration").
+on VMs or on EKS/GKE (``computeStack: k8s``), on AKS registered natively (``provider:
+azure``), or the Anyscale operator on a Kubernetes cluster you run (``provider: generic``),
+from `pulumi config` (see README, "Root stack configuration").
 
 `pulumi up` creates it; `pulumi stack output register_command --show-secrets` prints the
 `anyscale cloud register` command (`resource_file`: the same as a resource file); then set
@@ -11,13 +11,14 @@ both: tags/labels every resource with the cloud id).
 
 import pulumi
 
-PROVIDERS = ("aws", "gcp", "generic")
+PROVIDERS = ("aws", "gcp", "azure", "generic")
 COMPUTE_STACKS = ("vm", "k8s")
 
 provider = pulumi.Config().get("provider") or "aws"
-# vm: Ray clusters on VMs; k8s: on EKS/GKE through the Anyscale operator (generic is k8s only).
-compute_stack = pulumi.Config().get("computeStack") or ("k8s" if provider == "generic" else "vm")
-if provider not in PROVIDERS or compute_stack not in COMPUTE_STACKS or (provider, compute_stack) == ("generic", "vm"):
+# vm: Ray clusters on VMs; k8s: on EKS/GKE through the Anyscale operator (generic and Azure are
+# Kubernetes only: seed 003).
+compute_stack = pulumi.Config().get("computeStack") or ("k8s" if provider in ("generic", "azure") else "vm")
+if provider not in PROVIDERS or compute_stack not in COMPUTE_STACKS or (provider in ("generic", "azure") and compute_stack == "vm"):
     from anyscale_infra.errors import FieldProblem, InvalidArgsError
 
     if provider not in PROVIDERS:
@@ -27,12 +28,26 @@ if provider not in PROVIDERS or compute_stack not in COMPUTE_STACKS or (provider
             f"{pulumi.get_project()}:computeStack", f"is {compute_stack!r}; choose one of {', '.join(COMPUTE_STACKS)}"
         )
     else:
-        problem = FieldProblem(f"{pulumi.get_project()}:computeStack", "is 'vm', but a generic cloud is Kubernetes only (k8s)")
+        problem = FieldProblem(f"{pulumi.get_project()}:computeStack", f"is 'vm', but a {provider} cloud is Kubernetes only (k8s)")
     raise InvalidArgsError("stack config", [problem])
 
 # A fixed logical name, not the cloud name: renaming the cloud in config must not change
 # URNs (that would replace the bucket and file system).
-if provider == "generic":
+if provider == "azure":
+    from anyscale_infra.azure import AnyscaleAzureCloud
+    from anyscale_infra.azure.config import cloud_args_from_config as azure_args
+
+    azure_cloud = AnyscaleAzureCloud("anyscale", azure_args())
+    for key in ("cloud_arm_id", "cloud_resource_id", "cloud_id", "cloud_name", "bucket_name", "bucket_endpoint", "cluster_name",
+                "gateway_hostname", "operator_settings", "kubernetes_zones"):
+        pulumi.export(key, getattr(azure_cloud, key))
+    pulumi.export("operator_principal_id", azure_cloud.principal_id)
+    pulumi.export("operator_client_id", azure_cloud.client_id)
+    pulumi.export("register_args", azure_cloud.register_args)  # the cli path only (None when native)
+    pulumi.export("register_command", azure_cloud.register_command)
+    pulumi.export("resource_file", azure_cloud.resource_file)
+    cloud = None
+elif provider == "generic":
     import pulumi_kubernetes as k8s
 
     from anyscale_infra.kubernetes import AnyscaleOperator

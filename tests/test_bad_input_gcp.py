@@ -156,8 +156,8 @@ CONFIG_CASES = [
     (['labels={"k":1}'], "labels", "Input should be a valid string"),
     (["labels=team"], "labels", "is not a valid object"),
     # read by the root program itself, not by CONFIG_KEYS
-    (["provider=azure"], "provider", "is 'azure'; choose one of aws, gcp, generic"),
-    (["provider=GCP"], "provider", "is 'GCP'; choose one of aws, gcp, generic"),
+    (["provider=azure"], "provider", "is 'azure'; choose one of aws, gcp, azure, generic"),
+    (["provider=GCP"], "provider", "is 'GCP'; choose one of aws, gcp, azure, generic"),
 ]
 
 

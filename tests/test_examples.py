@@ -130,6 +130,9 @@ EXPECTED = {
         "--kubernetes-zones us-central1-a,us-central1-b,us-central1-c",
         "--anyscale-operator-iam-identity anyscale-operator@acme-ml-prod.iam.gserviceaccount.com",
     ),
+    # Native registration through Azure Resource Manager: no register command.
+    "examples/azure-aks": None,
+    "examples/azure-existing-aks": None,
     "examples/k8s-existing-cluster": _command(
         "anyscale cloud register --provider generic --compute-stack k8s --name preview --region default",
         "--cloud-storage-bucket-name s3://anyscale-preview-bucket",
@@ -163,7 +166,18 @@ def previews():
 
 
 #: The Kubernetes examples (`--compute-stack k8s`) and their provider.
-K8S_PROGRAMS = {"examples/eks": "aws", "examples/gke": "gcp", "examples/k8s-existing-cluster": "generic"}
+K8S_PROGRAMS = {"examples/eks": "aws", "examples/gke": "gcp", "examples/k8s-existing-cluster": "generic",
+                "examples/azure-aks": "azure", "examples/azure-existing-aks": "azure"}
+#: Registered natively (Anyscale.Platform/clouds), not by `cloud register`.
+NATIVE_PROGRAMS = {"examples/azure-aks", "examples/azure-existing-aks"}
+#: What an example bringing its own cluster and storage is told (and nothing else).
+EXPECTED_WARNINGS = {
+    "examples/azure-existing-aks": [
+        "existing cluster /subscriptions/6f1c2e1a-93a5-4f7e-a2c9-1b0e5d6c7f80/resourceGroups/ml-platform/providers/"
+        "Microsoft.ContainerService/managedClusters/ml-aks: Anyscale pods land only on node pools with the chart's labels and taints",
+        "existing_account_name mlplatformdata01: its CORS rule is yours to keep",
+    ],
+}
 
 
 def _provider(program: str) -> str:
@@ -176,19 +190,24 @@ def _expected_warnings(program: str) -> list[str]:
     """A Kubernetes example's first step says the operator release waits for the id."""
     from anyscale_infra.kubernetes.operator import NO_DEPLOYMENT_ID_WARNING
 
+    if program in NATIVE_PROGRAMS:
+        return EXPECTED_WARNINGS.get(program, [])  # one `pulumi up`: no second step to wait for
     return [NO_DEPLOYMENT_ID_WARNING] if program in K8S_PROGRAMS else []
 
 
 @pytest.mark.parametrize("program", PROGRAMS)
 def test_example_prints_the_exact_register_command(previews, program):
     result = previews[program]
-    assert result.outputs["register_command"] == EXPECTED[program]
+    assert result.outputs.get("register_command") == EXPECTED[program]
     # AWS VM clouds: it carries the External ID. GCP and Kubernetes clouds: nothing secret in it.
     assert ("register_command" in result.secret_outputs) is (_provider(program) == "aws" and program not in K8S_PROGRAMS)
-    assert result.warnings == _expected_warnings(program)
+    expected = _expected_warnings(program)
+    assert len(result.warnings) == len(expected), result.warnings
+    for warning, start in zip(result.warnings, expected):
+        assert warning.startswith(start), (warning, start)
 
 
-@pytest.mark.parametrize("program", PROGRAMS)
+@pytest.mark.parametrize("program", [p for p in PROGRAMS if p not in NATIVE_PROGRAMS])
 def test_the_real_cli_accepts_each_example_command(previews, program):
     argv = shlex.split(previews[program].outputs["register_command"])
     params = register_cloud.make_context("register", argv[3:]).params
@@ -219,10 +238,11 @@ def test_the_clis_own_gcp_rules_accept_each_gcp_example(previews, program):
     CloudController._validate_gcp_config(None, ComputeStack.VM, config)  # raises ClickException if not
 
 
-@pytest.mark.parametrize("program", [p for p in PROGRAMS if _provider(p) != "generic"])
+@pytest.mark.parametrize("program", [p for p in PROGRAMS if _provider(p) != "generic" and p != "examples/azure-existing-aks"])
 def test_stateful_resources_are_protected(previews, program):
     stateful = {"aws:s3/bucket:Bucket", "aws:efs/fileSystem:FileSystem", "aws:memorydb/cluster:Cluster",
-                "gcp:storage/bucket:Bucket", "gcp:filestore/instance:Instance", "gcp:redis/instance:Instance"}
+                "gcp:storage/bucket:Bucket", "gcp:filestore/instance:Instance", "gcp:redis/instance:Instance",
+                "azure-native:storage:StorageAccount", "azure-native:storage:BlobContainer", "azure-native:resources:ResourceGroup"}
     created = [r for r in previews[program].resources if r.type in stateful and r.parent]  # ours: in a component
     assert created and all(r.protect for r in created)
 
@@ -260,7 +280,20 @@ def test_in_your_program_example_lands_everything_on_its_provider(previews):
 def test_cli_preview_exits_zero(program):
     outcome = CliRunner().invoke(main, ["preview", str(ROOT / program)])
     assert outcome.exit_code == 0, outcome.output
-    assert f"anyscale cloud register --provider {_provider(program)}" in outcome.output
+    if program in NATIVE_PROGRAMS:
+        assert "anyscale cloud register" not in outcome.output and "cloud_resource_id" in outcome.output
+    else:
+        assert f"anyscale cloud register --provider {_provider(program)}" in outcome.output
+
+
+@pytest.mark.parametrize("program", sorted(NATIVE_PROGRAMS))
+def test_native_azure_examples_register_through_arm_in_one_run(previews, program):
+    result = previews[program]
+    cloud = next(r for r in result.by_type("azure-native:resources:Resource") if r.inputs["resourceType"] == "clouds")
+    assert result.outputs["cloud_arm_id"] == cloud.id
+    extension = result.one("azure-native:kubernetesconfiguration:Extension").inputs["configurationSettings"]
+    assert extension["global.cloudDeploymentId"] == result.outputs["cloud_resource_id"]
+    assert extension["global.auth.iamIdentity"] == result.outputs["operator_client_id"] != result.outputs["operator_principal_id"]
 
 
 def test_private_gcp_example_is_private_with_nat_proxy_only_subnet_and_memorystore(previews):

@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 AWS_SDKS = {"pulumi_aws"}
 GCP_SDKS = {"pulumi_gcp"}
 K8S_SDKS = {"pulumi_kubernetes"}
+AZURE_SDKS = {"pulumi_azure_native"}
 OTHER_SDKS = {"pulumi_azure_native", "pulumi_azure", *K8S_SDKS}
 
 PROBE = """
@@ -50,8 +51,10 @@ def loaded_sdks(statement: str) -> set[str]:
             K8S_SDKS,
             AWS_SDKS | GCP_SDKS | {"pulumi_azure_native", "pulumi_azure"},
         ),
+        # Azure: azure-native (only the modules used) and, for the in-cluster parts, kubernetes.
+        ("from anyscale_infra.azure import AnyscaleAzureCloud", AZURE_SDKS, AWS_SDKS | GCP_SDKS | {"pulumi_azure"}),
     ],
-    ids=["aws", "gcp", "kubernetes"],
+    ids=["aws", "gcp", "kubernetes", "azure"],
 )
 def test_a_clouds_components_load_only_its_own_sdk(statement, own, foreign):
     loaded = loaded_sdks(statement)
@@ -64,11 +67,12 @@ def test_a_clouds_components_load_only_its_own_sdk(statement, own, foreign):
     [
         ("import anyscale_infra", set()),
         # The packages themselves: their component classes load on first use (PEP 562).
-        ("import anyscale_infra.aws, anyscale_infra.gcp, anyscale_infra.kubernetes", set()),
+        ("import anyscale_infra.aws, anyscale_infra.gcp, anyscale_infra.kubernetes, anyscale_infra.azure", set()),
         # The pure Kubernetes modules (values, node pools, register, load balancer) load no SDK.
         (
             "import anyscale_infra.kubernetes.values, anyscale_infra.kubernetes.node_pools, "
-            "anyscale_infra.kubernetes.register, anyscale_infra.kubernetes.load_balancer",
+            "anyscale_infra.kubernetes.register, anyscale_infra.kubernetes.load_balancer, "
+            "anyscale_infra.azure.ids, anyscale_infra.azure.register, anyscale_infra.azure.validation",
             set(),
         ),
         ("import anyscale_infra.preview", set()),

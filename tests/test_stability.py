@@ -64,10 +64,22 @@ REPLACE_ON_CHANGE: dict[str, tuple[str, ...]] = {
     "gcp:container/nodePool:NodePool": ("name", "namePrefix", "cluster", "location", "project", "nodeConfig"),
     # The gateway's reserved address: replaced, it changes the address DNS points at.
     "gcp:compute/address:Address": ("name", "region", "addressType", "subnetwork", "project"),
+    # Azure: the data (account, container, group), the cluster, the identity registration names
+    # (a new one has a new principal id), and the Anyscale cloud itself (a new one is a new cloud).
+    "azure-native:resources:ResourceGroup": ("resourceGroupName", "location"),
+    "azure-native:storage:StorageAccount": ("accountName", "resourceGroupName", "location", "isHnsEnabled", "kind"),
+    "azure-native:storage:BlobContainer": ("accountName", "containerName", "resourceGroupName"),
+    "azure-native:containerservice:ManagedCluster": ("resourceName", "resourceGroupName", "location", "dnsPrefix"),
+    "azure-native:containerservice:AgentPool": ("agentPoolName", "resourceName", "resourceGroupName", "vmSize"),
+    "azure-native:managedidentity:UserAssignedIdentity": ("resourceName", "resourceGroupName", "location"),
+    "azure-native:resources:Resource": ("resourceName", "resourceType", "resourceProviderNamespace", "parentResourcePath",
+                                        "resourceGroupName"),
+    "azure-native:kubernetesconfiguration:Extension": ("extensionName", "clusterName", "extensionType"),
 }
 STATEFUL = (
     "aws:s3/bucket:Bucket", "aws:efs/fileSystem:FileSystem", "aws:memorydb/cluster:Cluster", "aws:kms/key:Key",
     "gcp:storage/bucket:Bucket", "gcp:filestore/instance:Instance", "gcp:redis/instance:Instance",
+    "azure-native:storage:StorageAccount", "azure-native:storage:BlobContainer",
 )
 
 

@@ -127,6 +127,18 @@ class AnyscaleAzureCloudArgs(ArgsModel):
     def _namespace(cls, value: str) -> str:
         return kv.check_namespace(value)
 
+    @field_validator("cloud_id")
+    @classmethod
+    def _cloud_id(cls, value: Optional[str]) -> Optional[str]:
+        from anyscale_infra.validation import check_cloud_id
+
+        return None if value is None else check_cloud_id(value)
+
+    @field_validator("extension_version")
+    @classmethod
+    def _extension_version(cls, value: Optional[str]) -> Optional[str]:
+        return None if value is None else kv.check_chart_version(value)
+
     @field_validator("azure_tenant_id")
     @classmethod
     def _tenant(cls, value: Optional[str]) -> Optional[str]:
@@ -225,17 +237,20 @@ class AnyscaleAzureCloud(pulumi.ComponentResource):
                 opts=child(self),
             )
             subnet_id = network.node_subnet_id
-        cluster_wired: dict[str, Any] = {"location": args.location, "supported_regions": regions, "networking": args.networking}
+        # An existing cluster is looked up (its location and network are its own).
+        cluster_wired: dict[str, Any] = {"supported_regions": regions}
         if not existing_cluster:
+            cluster_wired.update(location=args.location, networking=args.networking, **_tagged(args, "cluster"))
             cluster_wired.update(
                 resource_group_name=group.name, node_subnet_id=subnet_id,
                 vnet_cidr=network.vnet_cidr, node_subnet_cidr=network.node_subnet_cidr,  # type: ignore[union-attr]
             )
-        cluster = AnyscaleAksCluster(name, args.part_args("cluster", **cluster_wired, **_tagged(args, "cluster")), opts=child(self))
-        storage = AnyscaleAzureStorage(
-            name, args.part_args("storage", resource_group_name=group.name, location=args.location, **_tagged(args, "storage")),
-            opts=child(self),
-        )
+        cluster = AnyscaleAksCluster(name, args.part_args("cluster", **cluster_wired), opts=child(self))
+        # An existing account lives in the cloud's resource group; its location is its own.
+        storage_wired: dict[str, Any] = {"resource_group_name": group.name}
+        if args.storage.existing_account_name is None:
+            storage_wired.update(location=args.location, **_tagged(args, "storage"))
+        storage = AnyscaleAzureStorage(name, args.part_args("storage", **storage_wired), opts=child(self))
         identity = AnyscaleAksOperatorIdentity(
             name,
             args.part_args(
@@ -351,8 +366,13 @@ class AnyscaleAzureCloud(pulumi.ComponentResource):
 
 
 def _tagged(args: AnyscaleAzureCloudArgs, part: str) -> dict[str, Any]:
-    """The cloud's tags under a part's own (its own win), and the cloud id."""
+    """The cloud's tags under a part's own (its own win), and the cloud id; none for an
+    existing resource group (we tag only what we create)."""
     model = getattr(args, part)
+    if part == "resource_group" and model.existing_resource_group_name is not None:
+        return {}
+    if part == "storage" and model.existing_account_name is not None:
+        return {}
     wired: dict[str, Any] = {"tags": {**args.tags, **model.tags}}
     if args.cloud_id is not None and "cloud_id" in type(model).model_fields:
         wired["cloud_id"] = args.cloud_id
