@@ -156,7 +156,7 @@ CONFIG_CASES = [
     (['labels={"k":1}'], "labels", "Input should be a valid string"),
     (["labels=team"], "labels", "is not a valid object"),
     # read by the root program itself, not by CONFIG_KEYS
-    (["provider=azure"], "provider", "is 'azure'; choose one of aws, gcp, azure, generic"),
+    (["provider=openstack"], "provider", "is 'openstack'; choose one of aws, gcp, azure, generic"),
     (["provider=GCP"], "provider", "is 'GCP'; choose one of aws, gcp, azure, generic"),
 ]
 
