@@ -266,7 +266,7 @@ def main() -> int:
         print(f"{reference:<42} {sdk_ten / sdk_one:6.2f}x  ({sdk_ten * 1000:.0f} ms vs {sdk_one * 1000:.0f} ms)")
 
     def imports(label: str, components: str, sdk: str, foreign_sdks: tuple[str, ...], foreign_label: str) -> None:
-        probes = import_probes([components, sdk, f"{sdk}, pydantic.fields"], foreign_sdks, repeat)
+        probes = import_probes([components, sdk, f"{sdk}; import pydantic.fields"], foreign_sdks, repeat)
         ours_probes, sdk_probes, deps_probes = probes
         ours_s, sdk_s, deps_s = (min(r["seconds"] for r in done) for done in probes)
         report(label, ours_s / sdk_s, 1.2, f"{ours_s * 1000:.0f} ms vs {sdk_s * 1000:.0f} ms")
