@@ -34,6 +34,7 @@ BAD = {
     "operatorNamespace": (["operatorNamespace=Bad_NS"], "RFC 1123"),
     "installOperator": (["installOperator=maybe"], "is not a valid bool"),
     "extensionVersion": (["extensionVersion=1"], "'1' is not a chart version like 1.8.0"),
+    "containerRegistryId": (["containerRegistryId=/subscriptions/x/registries/y"], "Microsoft.ContainerRegistry/registries"),
     "azureTenantId": (["azureTenantId=" + TENANT], "applies to registration cli only"),
     "cloudDeploymentId": (["registration=cli", f"azureTenantId={TENANT}", "cloudDeploymentId=cld_x"], "cloud id"),
     "authAudience": (["authAudience=api://x"], "applies to registration cli only"),

@@ -99,6 +99,8 @@ class AnyscaleAzureCloudArgs(ArgsModel):
     """Install the operator (native: the extension; cli: the helm release once the id is set)."""
     api_version: str = c.ANYSCALE_PLATFORM_API_VERSION
     """native: the ``Anyscale.Platform`` API version. Defaults to the pinned preview version."""
+    container_registry_id: Optional[str] = None
+    """native: an Azure Container Registry for the cloud's images (``acrResourceId``). Optional."""
     extension_version: Optional[str] = None
     """native: pin the extension's version (None: the stable train's newest, auto-upgraded)."""
     azure_tenant_id: Optional[str] = None
@@ -169,6 +171,13 @@ class AnyscaleAzureCloudArgs(ArgsModel):
             for field in ("azure_tenant_id", "cloud_deployment_id", "auth_audience"):
                 if getattr(self, field) is not None:
                     problems.append(FieldProblem(field, "applies to registration cli only (native registration sets it itself)"))
+        elif self.container_registry_id is not None:
+            problems.append(FieldProblem("container_registry_id", "applies to native registration only (the cloud's acrResourceId)"))
+        if self.container_registry_id is not None:
+            try:
+                v.check_resource_id(self.container_registry_id, "Microsoft.ContainerRegistry/registries")
+            except ValueError as exc:
+                problems.append(FieldProblem("container_registry_id", str(exc)))
         if self.cluster.existing_cluster_id is not None and ("existing_vnet_id" in self.network.model_fields_set
                                                             or "vnet_cidr" in self.network.model_fields_set):
             problems.append(FieldProblem("network", "is not used with cluster.existing_cluster_id (the cluster has its network)"))
@@ -288,6 +297,7 @@ class AnyscaleAzureCloud(pulumi.ComponentResource):
                     principal_id=identity.principal_id, client_id=identity.client_id,
                     cluster_name=cluster.cluster_name, cluster_resource_group_name=cluster.resource_group_name,
                     namespace=args.namespace, api_version=args.api_version, install_extension=False, tags=args.tags,
+                    container_registry_id=args.container_registry_id,
                 ),
                 opts=child(self),
             )

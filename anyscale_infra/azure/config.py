@@ -18,6 +18,7 @@ CONFIG_KEYS: dict[str, tuple[str, str]] = {
     "operatorNamespace": ("namespace", "str"),
     "installOperator": ("install_operator", "bool"),
     "extensionVersion": ("extension_version", "str"),
+    "containerRegistryId": ("container_registry_id", "str"),
     "azureTenantId": ("azure_tenant_id", "str"),
     "cloudDeploymentId": ("cloud_deployment_id", "str"),
     "authAudience": ("auth_audience", "str"),

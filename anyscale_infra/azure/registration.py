@@ -124,6 +124,9 @@ class AnyscaleAzureRegistrationArgs(ArgsModel):
     """The gateway's public load balancer carries the DNS label from the cloud resource id.
     False for an internal load balancer (no public name: the operator reads the Gateway's
     address). Defaults to True."""
+    container_registry_id: Optional[StrInput] = None
+    """An Azure Container Registry for the cloud's images (the cloud's ``acrResourceId``, as
+    Microsoft's walkthrough sets it). Optional."""
     api_version: str = c.ANYSCALE_PLATFORM_API_VERSION
     """The ``Anyscale.Platform`` API version. Defaults to the pinned preview version."""
     install_extension: bool = True
@@ -157,6 +160,16 @@ class AnyscaleAzureRegistrationArgs(ArgsModel):
     def _namespace(cls, value: str) -> str:
         return kv.check_namespace(value)
 
+    @field_validator("container_registry_id")
+    @classmethod
+    def _registry(cls, value: Optional[StrInput]) -> Optional[StrInput]:
+        return v.check_resource_id(value, "Microsoft.ContainerRegistry/registries") if isinstance(value, str) else value
+
+
+def cloud_properties(container_registry_id: Optional[str]) -> dict[str, Any]:
+    """``Anyscale.Platform/clouds``'s properties: the registry, when the cloud has one."""
+    return {"acrResourceId": container_registry_id} if container_registry_id else {}
+
 
 class AnyscaleAzureRegistration(pulumi.ComponentResource):
     """The Anyscale cloud as ARM resources, and the operator as the AKS extension."""
@@ -184,7 +197,7 @@ class AnyscaleAzureRegistration(pulumi.ComponentResource):
             resource_name_=args.cloud_name,
             api_version=args.api_version,
             location=args.location,
-            properties={},
+            properties=pulumi.Output.from_input(args.container_registry_id).apply(cloud_properties),
             tags=tags,
             opts=child(self),
         )

@@ -136,3 +136,29 @@ def test_a_pinned_extension_version_turns_the_release_train_and_auto_upgrade_off
 def test_without_the_extension_only_the_cloud_is_registered():
     result = run_function(_program(install_extension=False), config={"azure-native:location": "eastus2"})
     assert result.by_type(EXTENSION) == [] and len(result.by_type(RESOURCE)) == 2
+
+
+ACR = "/subscriptions/6f1c2e1a-93a5-4f7e-a2c9-1b0e5d6c7f80/resourceGroups/anyscale-rg/providers/Microsoft.ContainerRegistry/registries/anyscaleimages"
+
+
+def test_a_container_registry_is_the_clouds_acr_resource_id():
+    result = run_function(_program(container_registry_id=ACR), config={"azure-native:location": "eastus2"})
+    cloud = next(r for r in result.by_type(RESOURCE) if r.inputs["resourceType"] == "clouds")
+    assert cloud.inputs["properties"] == {"acrResourceId": ACR}
+
+
+def test_without_a_registry_the_cloud_has_no_properties(registered):
+    cloud = next(r for r in registered.by_type(RESOURCE) if r.inputs["resourceType"] == "clouds")
+    assert cloud.inputs["properties"] == {}
+
+
+def test_a_registry_id_of_another_kind_is_refused():
+    from anyscale_infra.errors import InvalidArgsError
+
+    with pytest.raises(InvalidArgsError) as info:
+        AnyscaleAzureRegistrationArgs(
+            cloud_name="c", resource_group_name="rg", location="eastus2", bucket_name=BUCKET, bucket_endpoint=ENDPOINT,
+            principal_id=PrincipalId(PRINCIPAL), client_id=ClientId(CLIENT), cluster_name="k", cluster_resource_group_name="rg",
+            container_registry_id=ACR.replace("Microsoft.ContainerRegistry/registries", "Microsoft.Storage/storageAccounts"),
+        )
+    assert info.value.fields == ["container_registry_id"]
