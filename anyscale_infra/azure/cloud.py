@@ -35,8 +35,8 @@ from anyscale_infra.azure.registration import (
     AnyscaleAzureRegistrationArgs,
     dns_label_for,
     gateway_hostname,
+    extension_settings_inputs,
     operator_extension,
-    operator_extension_settings,
 )
 from anyscale_infra.azure.resource_group import AnyscaleResourceGroup, AnyscaleResourceGroupArgs
 from anyscale_infra.azure.storage import AnyscaleAzureStorage, AnyscaleAzureStorageArgs
@@ -313,11 +313,9 @@ class AnyscaleAzureCloud(pulumi.ComponentResource):
             )
             hostname = rid.apply(lambda r: gateway_hostname(dns_label_for(r), args.location)) if public else pulumi.Output.from_input(None)
             if args.install_operator:
-                settings = pulumi.Output.all(rid, identity.client_id, hostname).apply(
-                    lambda s: operator_extension_settings(
-                        cloud_deployment_id=s[0], client_id=s[1], namespace=args.namespace,
-                        gateway_name=kc.DEFAULT_GATEWAY_NAME, gateway_hostname_value=s[2],
-                    )
+                settings = extension_settings_inputs(
+                    cloud_deployment_id=rid, client_id=identity.client_id, hostname=hostname if public else None,
+                    namespace=args.namespace, gateway_name=kc.DEFAULT_GATEWAY_NAME,
                 )
                 # The walkthrough's order: after the federated credential and the gateway.
                 operator_extension(
@@ -326,7 +324,7 @@ class AnyscaleAzureCloud(pulumi.ComponentResource):
                     version=args.extension_version,
                     opts=child(self, depends_on=[registration, identity, gateway, *cluster.node_pools]),
                 )
-                self.operator_settings = settings
+                self.operator_settings = pulumi.Output.from_input(settings)
             self.cloud_arm_id = registration.cloud_arm_id
             self.cloud_id = registration.cloud_id
             self.cloud_resource_id = rid

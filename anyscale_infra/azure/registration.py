@@ -91,6 +91,36 @@ def operator_extension_settings(
     return extension_settings(operator_values(args))
 
 
+#: Stand-ins while the settings' shape is built (each is replaced by its output below).
+_PLACEHOLDER_DEPLOYMENT = "cldrsrc_" + "0" * 26
+_PLACEHOLDER_CLIENT = "00000000-0000-4000-8000-000000000000"
+_PLACEHOLDER_HOST = "gateway.placeholder.invalid"
+
+
+def extension_settings_inputs(
+    *, cloud_deployment_id: Any, client_id: Any, hostname: Any, namespace: str, gateway_name: str,
+    audience: str = c.AZURE_CONTROL_PLANE_AUDIENCE, extra_values: Optional[dict[str, Any]] = None,
+) -> dict[str, Any]:
+    """The extension's settings as a map of plain strings and outputs: only the three values
+    that come from other resources (the deployment id, the client id, the gateway's name) wait
+    for them, so a real ``pulumi preview`` (and the policy pack in it) sees every other key
+    and value, instead of one unknown map."""
+    settings: dict[str, Any] = dict(
+        operator_extension_settings(
+            cloud_deployment_id=_PLACEHOLDER_DEPLOYMENT, client_id=ClientId(_PLACEHOLDER_CLIENT), namespace=namespace,
+            gateway_name=gateway_name, gateway_hostname_value=None if hostname is None else _PLACEHOLDER_HOST,
+            audience=audience, extra_values=extra_values,
+        )
+    )
+    settings["global.cloudDeploymentId"] = pulumi.Output.from_input(cloud_deployment_id).apply(kv.check_cloud_deployment_id)
+    settings["global.auth.iamIdentity"] = pulumi.Output.from_input(client_id).apply(
+        lambda value: str(require(value, ClientId, "global.auth.iamIdentity"))
+    )
+    if hostname is not None:
+        settings["networking.gateway.hostname"] = pulumi.Output.from_input(hostname)
+    return settings
+
+
 class AnyscaleAzureRegistrationArgs(ArgsModel):
     """Arguments of :class:`AnyscaleAzureRegistration` (the outputs of the other parts)."""
 
@@ -228,14 +258,10 @@ class AnyscaleAzureRegistration(pulumi.ComponentResource):
                 if args.gateway_hostname is not None or not args.gateway_dns_label
                 else self.cloud_resource_id.apply(lambda rid: gateway_hostname(dns_label_for(rid), args.location) if rid else None)
             )
-            settings = pulumi.Output.all(
-                rid=self.cloud_resource_id, client=pulumi.Output.from_input(args.client_id), host=hostname
-            ).apply(
-                lambda s: operator_extension_settings(
-                    cloud_deployment_id=s["rid"], client_id=s["client"], namespace=args.namespace,
-                    gateway_name=args.gateway_name, gateway_hostname_value=s["host"], audience=args.audience,
-                    extra_values=args.extra_values,
-                )
+            settings = extension_settings_inputs(
+                cloud_deployment_id=self.cloud_resource_id, client_id=args.client_id,
+                hostname=None if (args.gateway_hostname is None and not args.gateway_dns_label) else hostname,
+                namespace=args.namespace, gateway_name=args.gateway_name, audience=args.audience, extra_values=args.extra_values,
             )
             self.extension = operator_extension(
                 f"{name}-operator", settings, cluster_name=args.cluster_name,
@@ -243,7 +269,7 @@ class AnyscaleAzureRegistration(pulumi.ComponentResource):
                 release_train=args.release_train, version=args.extension_version,
                 opts=child(self, depends_on=[cloud_resource]),
             )
-            self.extension_settings = settings
+            self.extension_settings = pulumi.Output.from_input(settings)
         self.register_outputs(
             {"cloud_arm_id": self.cloud_arm_id, "cloud_resource_id": self.cloud_resource_id, "cloud_id": self.cloud_id}
         )

@@ -162,3 +162,47 @@ def test_a_registry_id_of_another_kind_is_refused():
             container_registry_id=ACR.replace("Microsoft.ContainerRegistry/registries", "Microsoft.Storage/storageAccounts"),
         )
     assert info.value.fields == ["container_registry_id"]
+
+
+def test_only_the_three_values_from_other_resources_wait_for_them():
+    """A real preview sees every other setting (keys and values): the policy pack judges them
+    there, not only offline."""
+    import pulumi
+
+    from anyscale_infra.azure.registration import extension_settings_inputs
+
+    kinds = {}
+
+    def program():
+        settings = extension_settings_inputs(
+            cloud_deployment_id=pulumi.Output.from_input(DEPLOYMENT), client_id=pulumi.Output.from_input(ClientId(CLIENT)),
+            hostname=pulumi.Output.from_input("h.eastus2.cloudapp.azure.com"), namespace="anyscale-operator",
+            gateway_name="anyscale-gateway",
+        )
+        kinds.update({key: isinstance(value, pulumi.Output) for key, value in settings.items()})
+
+    run_function(program)
+    assert sorted(key for key, waits in kinds.items() if waits) == [
+        "global.auth.iamIdentity", "global.cloudDeploymentId", "networking.gateway.hostname",
+    ]
+    assert {key for key, waits in kinds.items() if not waits} >= {
+        "global.cloudProvider", "global.controlPlaneURL", "global.auth.audience", "workloads.serviceAccount.name",
+        "networking.gateway.enabled", "networking.gateway.name", "networking.gateway.namespace",
+    }
+
+
+def test_a_principal_id_output_where_the_client_id_belongs_fails_the_run():
+    import pulumi
+
+    from anyscale_infra.azure.registration import extension_settings_inputs
+    from anyscale_infra.preview.engine import ProgramError
+
+    def program():
+        settings = extension_settings_inputs(
+            cloud_deployment_id=DEPLOYMENT, client_id=pulumi.Output.from_input(PrincipalId(PRINCIPAL)), hostname=None,
+            namespace="anyscale-operator", gateway_name="anyscale-gateway",
+        )
+        pulumi.export("identity", settings["global.auth.iamIdentity"])
+
+    with pytest.raises(ProgramError, match="takes the managed identity's client id"):
+        run_function(program)
