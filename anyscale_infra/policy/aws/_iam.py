@@ -137,40 +137,19 @@ def _referenced_by(resource: PolicyResource, role: PolicyResource, key: str) -> 
 EKS_CLUSTER = "aws:eks/cluster:Cluster"
 EKS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup"
 POD_IDENTITY_ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation"
-HELM_RELEASE = "kubernetes:helm.sh/v3:Release"
 
 
-def _operator_releases(resources: Sequence[PolicyResource]) -> list[PolicyResource]:
-    from anyscale_infra.kubernetes.constants import OPERATOR_CHART
+def _operator_releases(resources: Sequence[PolicyResource]) -> list[Any]:
+    """The Anyscale operator installs of the program, as the Kubernetes rules read them
+    (one reader: chart name or reference, namespace, service account, identity)."""
+    from anyscale_infra.policy.kubernetes._facts import operator_releases
 
-    return [
-        r for r in of_type(resources, HELM_RELEASE)
-        if isinstance(chart := get(r.props, "chart"), str) and chart.rstrip("/").rsplit("/", 1)[-1] == OPERATOR_CHART
-    ]
-
-
-def _operator_identities(resources: Sequence[PolicyResource]) -> set[str]:
-    """The IAM identities the program's Anyscale operator releases use (``iamIdentity``)."""
-    found: set[str] = set()
-    for release in _operator_releases(resources):
-        values = get(release.props, "values")
-        if isinstance(values, Mapping):
-            identity = ((values.get("global") or {}).get("auth") or {}).get("iamIdentity")
-            if isinstance(identity, str) and identity:
-                found.add(identity)
-    return found
+    return operator_releases(resources)
 
 
-def _operator_subjects(resources: Sequence[PolicyResource]) -> set[tuple[Any, Any]]:
-    """(namespace, service account) of each operator release: whose Pod Identity role is the operator's."""
-    from anyscale_infra.kubernetes.constants import OPERATOR_SERVICE_ACCOUNT
-
-    subjects = set()
-    for release in _operator_releases(resources):
-        values = get(release.props, "values")
-        account = ((values.get("operator") or {}).get("serviceAccount") or {}).get("name") if isinstance(values, Mapping) else None
-        subjects.add((get(release.props, "namespace"), account or OPERATOR_SERVICE_ACCOUNT))
-    return subjects
+def _operator_identities(releases: list[Any]) -> set[str]:
+    """The IAM identities the operator releases use (``global.auth.iamIdentity``)."""
+    return {r.identity for r in releases if isinstance(r.identity, str) and r.identity}
 
 
 def is_kubernetes_stack(resources: Sequence[PolicyResource]) -> bool:
@@ -184,12 +163,14 @@ def role_views(resources: Sequence[PolicyResource]) -> list[RoleView]:
     """Every role of the stack with the policies attached to it in the program."""
     managed = {get(p.props, "arn"): p for p in of_type(resources, MANAGED_POLICY) if get(p.props, "arn")}
     node_groups = of_type(resources, EKS_NODE_GROUP)
-    subjects = _operator_subjects(resources)
+    releases = _operator_releases(resources)
+    # (namespace, service account) of each release: whose Pod Identity role is the operator's.
+    subjects = {(r.namespace, r.service_account) for r in releases}
     associations = [
         a for a in of_type(resources, POD_IDENTITY_ASSOCIATION)
         if (get(a.props, "namespace"), get(a.props, "serviceAccount")) in subjects
     ]
-    operator_arns = _operator_identities(resources)
+    operator_arns = _operator_identities(releases)
     views: list[RoleView] = []
     for role in of_type(resources, ROLE):
         name = get(role.props, "name")
