@@ -25,6 +25,13 @@ from anyscale_infra.register import FlagValue, RegisterArgs
 S3_SCHEME = "s3://"
 
 
+def s3_bucket_uri(value: str) -> str:
+    """``--cloud-storage-bucket-name`` as the CLI stores it: ``s3://<name>``, the name checked."""
+    bare = value.removeprefix(S3_SCHEME).rstrip("/")
+    v.check_bucket_name(bare)
+    return S3_SCHEME + bare
+
+
 class AwsRegisterArgs(RegisterArgs):
     """Everything `anyscale cloud register --provider aws` needs, checked before you run it."""
 
@@ -88,9 +95,7 @@ class AwsRegisterArgs(RegisterArgs):
     @field_validator("cloud_storage_bucket_name")
     @classmethod
     def _bucket(cls, value: str) -> str:
-        bare = value.removeprefix(S3_SCHEME).rstrip("/")
-        v.check_bucket_name(bare)
-        return S3_SCHEME + bare
+        return s3_bucket_uri(value)
 
     @field_validator("anyscale_iam_role_id", "instance_iam_role_id")
     @classmethod
@@ -198,9 +203,7 @@ class AwsK8sRegisterArgs(KubernetesRegisterArgs):
     @field_validator("cloud_storage_bucket_name")
     @classmethod
     def _bucket(cls, value: str) -> str:
-        bare = value.removeprefix(S3_SCHEME).rstrip("/")
-        v.check_bucket_name(bare)
-        return S3_SCHEME + bare
+        return s3_bucket_uri(value)
 
     @field_validator("anyscale_operator_iam_identity")
     @classmethod

@@ -37,6 +37,23 @@ MEMORYSTORE_NAME = re.compile(
 )
 
 
+def regional_storage_problems(args: Any) -> list[FieldProblem]:
+    """Filestore and Memorystore as the CLI takes them, on both stacks: the two Filestore
+    fields together, and both in the cloud's region (``args`` has ``region``,
+    ``filestore_instance_id``, ``filestore_location`` and ``memorystore_instance_name``)."""
+    problems: list[FieldProblem] = []
+    if (args.filestore_instance_id is None) != (args.filestore_location is None):
+        missing = "filestore_location" if args.filestore_location is None else "filestore_instance_id"
+        problems.append(FieldProblem(missing, "is required with the other Filestore field (the CLI needs both)"))
+    if args.filestore_location is not None and v.region_of_location(args.filestore_location) != args.region:
+        problems.append(FieldProblem("filestore_location", f"{args.filestore_location} is not in the cloud's region {args.region}"))
+    if args.memorystore_instance_name is not None:
+        region = MEMORYSTORE_NAME.match(args.memorystore_instance_name).group("region")  # type: ignore[union-attr]
+        if region != args.region:
+            problems.append(FieldProblem("memorystore_instance_name", f"is in {region}, not in the cloud's region {args.region}"))
+    return problems
+
+
 class GcpRegisterArgs(RegisterArgs):
     """Everything `anyscale cloud register --provider gcp` needs, checked before you run it."""
 
@@ -155,20 +172,7 @@ class GcpRegisterArgs(RegisterArgs):
 
     @model_validator(mode="after")
     def _together(self) -> "GcpRegisterArgs":
-        problems: list[FieldProblem] = []
-        if (self.filestore_instance_id is None) != (self.filestore_location is None):
-            missing = "filestore_location" if self.filestore_location is None else "filestore_instance_id"
-            problems.append(FieldProblem(missing, "is required with the other Filestore field (the CLI needs both)"))
-        if self.filestore_location is not None and v.region_of_location(self.filestore_location) != self.region:
-            problems.append(
-                FieldProblem("filestore_location", f"{self.filestore_location} is not in the cloud's region {self.region}")
-            )
-        if self.memorystore_instance_name is not None:
-            region = MEMORYSTORE_NAME.match(self.memorystore_instance_name).group("region")  # type: ignore[union-attr]
-            if region != self.region:
-                problems.append(
-                    FieldProblem("memorystore_instance_name", f"is in {region}, not in the cloud's region {self.region}")
-                )
+        problems = regional_storage_problems(self)
         if problems:
             raise InvalidArgsError(type(self).__name__, problems)
         return self
@@ -323,23 +327,11 @@ class GcpK8sRegisterArgs(KubernetesRegisterArgs):
                 v.check_zone(zone, self.region)
             except ValueError as exc:
                 problems.append(FieldProblem("kubernetes_zones", str(exc)))
-        if (self.filestore_instance_id is None) != (self.filestore_location is None):
-            missing = "filestore_location" if self.filestore_location is None else "filestore_instance_id"
-            problems.append(FieldProblem(missing, "is required with the other Filestore field (the CLI needs both)"))
-        if self.filestore_location is not None and v.region_of_location(self.filestore_location) != self.region:
-            problems.append(
-                FieldProblem("filestore_location", f"{self.filestore_location} is not in the cloud's region {self.region}")
-            )
+        problems += regional_storage_problems(self)
         if self.filestore_instance_id is not None and self.vpc_name is None:
             # register_gcp_cloud: "Please provide the name of the VPC that your Kubernetes
             # cluster is running inside of." (it finds the mount IP in that VPC).
             problems.append(FieldProblem("vpc_name", "is required with Filestore on Kubernetes (the CLI finds its mount IP in the VPC)"))
-        if self.memorystore_instance_name is not None:
-            region = MEMORYSTORE_NAME.match(self.memorystore_instance_name).group("region")  # type: ignore[union-attr]
-            if region != self.region:
-                problems.append(
-                    FieldProblem("memorystore_instance_name", f"is in {region}, not in the cloud's region {self.region}")
-                )
         if problems:
             raise InvalidArgsError(type(self).__name__, problems)
         return self
