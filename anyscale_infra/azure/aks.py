@@ -439,9 +439,7 @@ class AnyscaleAksClusterArgs(ArgsModel):
     @field_validator("supported_regions")
     @classmethod
     def _regions(cls, value: list[str]) -> list[str]:
-        if not value:
-            raise ValueError("needs at least one region")
-        return value
+        return v.check_supported_regions(value)
 
     @field_validator("cluster_name")
     @classmethod
@@ -505,12 +503,7 @@ class AnyscaleAksClusterArgs(ArgsModel):
 
     @model_validator(mode="after")
     def _rules(self) -> "AnyscaleAksClusterArgs":
-        problems: list[FieldProblem] = []
-        if self.location is not None:
-            try:
-                v.check_region(self.location, self.supported_regions)
-            except ValueError as exc:
-                problems.append(FieldProblem("location", str(exc)))
+        problems = v.region_problems(self.location, self.supported_regions)
         if self.is_existing:
             problems += [
                 FieldProblem(field, f"configures a cluster we create; only one of existing_cluster_id and {field} can be specified")

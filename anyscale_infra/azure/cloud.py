@@ -154,10 +154,7 @@ class AnyscaleAzureCloudArgs(ArgsModel):
     @model_validator(mode="after")
     def _whole(self) -> "AnyscaleAzureCloudArgs":
         problems = wired_field_problems(self, _WIRED, lambda part: "AnyscaleAzureCloud")
-        try:
-            v.check_region(self.location, self.supported_regions)
-        except ValueError as exc:
-            problems.append(FieldProblem("location", str(exc)))
+        problems += v.region_problems(self.location, self.supported_regions)
         cli = self.registration is AzureRegistration.CLI
         if cli and self.azure_tenant_id is None:
             problems.append(FieldProblem("azure_tenant_id", "is required with registration cli (--azure-tenant-id)"))

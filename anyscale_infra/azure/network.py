@@ -125,9 +125,7 @@ class AnyscaleAzureNetworkArgs(ArgsModel):
     @field_validator("supported_regions")
     @classmethod
     def _regions(cls, value: list[str]) -> list[str]:
-        if not value:
-            raise ValueError("needs at least one region")
-        return value
+        return v.check_supported_regions(value)
 
     @field_validator("vnet_name")
     @classmethod
@@ -168,12 +166,7 @@ class AnyscaleAzureNetworkArgs(ArgsModel):
 
     @model_validator(mode="after")
     def _rules(self) -> "AnyscaleAzureNetworkArgs":
-        problems: list[FieldProblem] = []
-        if self.location is not None:
-            try:
-                v.check_region(self.location, self.supported_regions)
-            except ValueError as exc:
-                problems.append(FieldProblem("location", str(exc)))
+        problems = v.region_problems(self.location, self.supported_regions)
         problems += self._mode_problems()
         problems += network_cidr_problems(self.effective_vnet_cidr, self.effective_node_subnet_cidr, self.service_cidr, self.pod_cidr)
         if problems:

@@ -45,9 +45,7 @@ class AzureK8sRegisterArgs(KubernetesRegisterArgs):
     @field_validator("region")
     @classmethod
     def _region(cls, value: str) -> str:
-        if not isinstance(value, str) or not value.isalnum() or value != value.lower():
-            raise ValueError(f"{value!r} is not an Azure region name like eastus2")
-        return value
+        return v.check_region_name(value)
 
     @field_validator("azure_tenant_id")
     @classmethod

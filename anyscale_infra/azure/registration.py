@@ -181,9 +181,7 @@ class AnyscaleAzureRegistrationArgs(ArgsModel):
     @classmethod
     def _location(cls, value: str) -> str:
         # The supported list is checked by the cloud (it may be overridden there).
-        if not isinstance(value, str) or not value.isalnum() or value != value.lower():
-            raise ValueError(f"{value!r} is not an Azure region name like eastus2")
-        return value
+        return v.check_region_name(value)
 
     @field_validator("namespace")
     @classmethod

@@ -18,7 +18,6 @@ supported region).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Final, Optional
 
 import pulumi
@@ -35,15 +34,6 @@ from anyscale_infra.validation import check_cloud_id
 
 #: Protect a new group (and so everything in it) from deletion. Defaults to True.
 DEFAULT_PROTECT: Final = True
-
-
-def _check_regions(value: list[str]) -> list[str]:
-    if not value:
-        raise ValueError("needs at least one region")
-    for region in value:
-        if not isinstance(region, str) or not region.isalnum() or region != region.lower():
-            raise ValueError(f"{region!r} is not an Azure region name like eastus2 (lowercase, no spaces)")
-    return value
 
 
 class AnyscaleResourceGroupArgs(ArgsModel):
@@ -78,7 +68,7 @@ class AnyscaleResourceGroupArgs(ArgsModel):
     @field_validator("supported_regions")
     @classmethod
     def _regions(cls, value: list[str]) -> list[str]:
-        return _check_regions(value)
+        return v.check_supported_regions(value)
 
     @field_validator("tags")
     @classmethod
@@ -92,12 +82,7 @@ class AnyscaleResourceGroupArgs(ArgsModel):
 
     @model_validator(mode="after")
     def _rules(self) -> "AnyscaleResourceGroupArgs":
-        problems: list[FieldProblem] = []
-        if self.location is not None:
-            try:
-                v.check_region(self.location, self.supported_regions)
-            except ValueError as exc:
-                problems.append(FieldProblem("location", str(exc)))
+        problems = v.region_problems(self.location, self.supported_regions)
         if self.existing_resource_group_name is not None:
             problems += [
                 FieldProblem(field, f"configures a group we create; only one of existing_resource_group_name and {field} can be specified")

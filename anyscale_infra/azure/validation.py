@@ -5,8 +5,10 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable
+from typing import Optional
 
 from anyscale_infra.azure import constants as c
+from anyscale_infra.errors import FieldProblem
 from anyscale_infra.validation import check_cloud_name, duplicates  # noqa: F401 - re-exported
 
 _STORAGE_ACCOUNT = re.compile(r"^[a-z0-9]{3,24}$")
@@ -60,10 +62,36 @@ def check_resource_group_name(value: str) -> str:
     return value
 
 
-def check_region(value: str, supported: Iterable[str] = c.SUPPORTED_REGIONS) -> str:
-    """An Azure region name (``eastus2``, not ``East US 2``) where Anyscale clouds are available."""
+def check_region_name(value: str) -> str:
+    """An Azure region's name (``eastus2``, not ``East US 2``): any region, supported or not."""
     if not isinstance(value, str) or not _REGION.match(value):
         raise ValueError(f"{value!r} is not an Azure region name like eastus2 (lowercase, no spaces)")
+    return value
+
+
+def check_supported_regions(value: list[str]) -> list[str]:
+    """A ``supported_regions`` override: at least one region, each a region name."""
+    if not value:
+        raise ValueError("needs at least one region")
+    for region in value:
+        check_region_name(region)
+    return value
+
+
+def region_problems(location: Optional[str], supported: Iterable[str]) -> list[FieldProblem]:
+    """``location`` (when given) as a problem of the ``location`` field, for a model's own rules."""
+    if location is None:
+        return []
+    try:
+        check_region(location, supported)
+    except ValueError as exc:
+        return [FieldProblem("location", str(exc))]
+    return []
+
+
+def check_region(value: str, supported: Iterable[str] = c.SUPPORTED_REGIONS) -> str:
+    """An Azure region name (``eastus2``, not ``East US 2``) where Anyscale clouds are available."""
+    check_region_name(value)
     supported = tuple(supported)
     if value not in supported:
         raise ValueError(
