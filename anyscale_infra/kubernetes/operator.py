@@ -25,7 +25,7 @@ from anyscale_infra._component import child, emit_advisories, hand_on_depends_on
 from anyscale_infra.errors import FieldProblem, InvalidArgsError
 from anyscale_infra.kubernetes import constants as c
 from anyscale_infra.kubernetes import validation as kv
-from anyscale_infra.kubernetes.ingress import AnyscaleGateway, AnyscaleGatewayArgs
+from anyscale_infra.kubernetes.ingress import AnyscaleGateway, AnyscaleGatewayArgs, gateway_address
 from anyscale_infra.kubernetes.load_balancer import NGINX_LEGACY_WARNING, IngressMode, LoadBalancerScheme, load_balancer_annotations
 from anyscale_infra.kubernetes.values import (
     BundledNginxRouting,
@@ -253,10 +253,9 @@ class AnyscaleOperatorArgs(ArgsModel):
 
 
 def _address_fields(address: Optional[str]) -> dict[str, str]:
+    """``networking.gateway.ip`` or ``hostname``: the same IP-or-name rule as the Gateway's addresses."""
     if not address:
         return {}
-    from anyscale_infra.kubernetes.ingress import gateway_address
-
     entry = gateway_address(address)
     return {"ip": address} if entry["type"] == "IPAddress" else {"hostname": address}
 
