@@ -165,7 +165,7 @@ class AnyscaleEksOperatorIdentityArgs(ArgsModel):
 
     def subject(self) -> str:
         """The service account's token subject, ``system:serviceaccount:<ns>:<sa>``."""
-        return f"system:serviceaccount:{self.namespace}:{self.service_account}"
+        return kc.SERVICE_ACCOUNT_SUBJECT.format(namespace=self.namespace, service_account=self.service_account)
 
 
 class AnyscaleEksOperatorIdentity(pulumi.ComponentResource):

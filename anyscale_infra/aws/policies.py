@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from anyscale_infra.aws import constants as c
 from anyscale_infra.aws.validation import oidc_provider_path
+from anyscale_infra.kubernetes import constants as kc
 
 Policy = dict[str, Any]
 Statement = dict[str, Any]
@@ -526,7 +527,7 @@ def irsa_trust_policy(oidc_provider_arn: str, namespace: str, service_account: s
                 "Action": "sts:AssumeRoleWithWebIdentity",
                 "Condition": {
                     "StringEquals": {
-                        f"{path}:sub": f"system:serviceaccount:{namespace}:{service_account}",
+                        f"{path}:sub": kc.SERVICE_ACCOUNT_SUBJECT.format(namespace=namespace, service_account=service_account),
                         f"{path}:aud": c.STS_AUDIENCE,
                     }
                 },

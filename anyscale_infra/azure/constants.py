@@ -19,6 +19,7 @@ from anyscale_infra.constants import (  # noqa: F401 - re-exported for the Azure
     ANYSCALE_CORS_ORIGIN,
     CLOUD_ID_TAG_KEY,
 )
+from anyscale_infra.kubernetes import constants as _kc
 from anyscale_infra.kubernetes.constants import (  # noqa: F401 - re-exported
     AZURE_CONTROL_PLANE_URL,
     DEFAULT_NAMESPACE,
@@ -221,7 +222,7 @@ BLOB_DATA_WRITE_ROLE_IDS: Final = {
 MIN_TLS_VERSIONS: Final = ("TLS1_2", "TLS1_3")
 #: Who a Kubernetes service account is to Entra ID under AKS workload identity: the
 #: federated credential's ``subject`` (AKS workload identity docs).
-FEDERATED_CREDENTIAL_SUBJECT: Final = "system:serviceaccount:{namespace}:{service_account}"
+FEDERATED_CREDENTIAL_SUBJECT: Final = _kc.SERVICE_ACCOUNT_SUBJECT
 
 # --- L7 ingress on AKS: never for Anyscale (seed 000: L4 only) ----------------------------------
 #: Application Gateway Ingress Controller (AGIC, Helm or the AKS add-on): its IngressClass,

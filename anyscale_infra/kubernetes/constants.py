@@ -23,6 +23,9 @@ DEFAULT_NAMESPACE: Final = "anyscale-operator"
 #: The operator's own service account: chart default ``operator.serviceAccount.name``; the
 #: workload-identity subject must name it (setup_k8s: ``service_account_name``).
 OPERATOR_SERVICE_ACCOUNT: Final = "anyscale-operator"
+#: Who a Kubernetes service account is to a cloud's workload identity: its token's subject
+#: (the EKS user guide's IRSA ``sub``, AKS workload identity's federated ``subject``).
+SERVICE_ACCOUNT_SUBJECT: Final = "system:serviceaccount:{namespace}:{service_account}"
 #: The service account workload pods run as: the CLI's helm command sets
 #: ``workloads.serviceAccount.name=anyscale-operator`` so workloads get the operator's
 #: cloud identity (bucket access); the chart's own default is the namespace's default SA.

@@ -77,7 +77,7 @@ AKS_EXTENSION = "azure-native:kubernetesconfiguration:Extension"
 
 # -- facts the rules need that the constants modules do not hold ----------------------------------
 #: Who a Kubernetes service account is to IAM under IRSA: the token's ``sub`` (EKS user guide).
-IRSA_SUBJECT = "system:serviceaccount:{namespace}:{service_account}"
+IRSA_SUBJECT = c.SERVICE_ACCOUNT_SUBJECT
 WEB_IDENTITY_ACTION = "sts:AssumeRoleWithWebIdentity"
 #: What an EKS Pod Identity role's trust must allow ``pods.eks.amazonaws.com`` (EKS user guide).
 POD_IDENTITY_ACTIONS = ("sts:AssumeRole", "sts:TagSession")
