@@ -9,7 +9,7 @@ import base64
 import uuid
 from typing import Any, Optional
 
-from anyscale_infra.preview.mocks._base import ProviderShapes, digest
+from anyscale_infra.preview.mocks._base import ProviderShapes, digest, random_string
 
 #: The subscription and tenant of the offline preview (placeholders, marked as made up).
 PREVIEW_SUBSCRIPTION_ID = "00000000-0000-4000-8000-000000000001"
@@ -138,9 +138,8 @@ class AzureShapes(ProviderShapes):
         parent = state.get("parentResourcePath")
         path = f"{self._group(state)}/providers/{namespace}/{parent + '/' if parent else ''}{kind}/{own}"
         properties = dict(state.get("properties") or {})
-        h = digest(urn, "anyscale")
-        alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-        ident = "".join(alphabet[int(h[i : i + 2], 16) % 36] for i in range(0, 52, 2))
+        # Anyscale's ids: a prefix and 26 lowercase letters and digits.
+        ident = random_string(digest(urn, "anyscale"), {"length": 26, "upper": False})
         if namespace == "Anyscale.Platform" and kind == "clouds":
             properties.setdefault("ssoUrl", self.made(f"https://console.azure.anyscale.com/sso/cld_{ident}"))
         elif namespace == "Anyscale.Platform" and kind == "cloudResources":
